@@ -1,0 +1,356 @@
+package io.onceflow.config;
+
+import static io.onceflow.config.ConfigKey.key;
+
+import io.onceflow.api.ValueFormat;
+import io.onceflow.config.StartingPosition.Kind;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.postgresql.PGProperty;
+
+/**
+ * Every configuration key of a job, declared once. The loader, the validator, the environment
+ * overrides, {@link OnceflowConfig#describe()} and {@code docs/configuration.md} are all derived
+ * from this class: to add a key, declare it here, add its accessor to {@link OnceflowConfig}, and
+ * regenerate the docs (see {@link ConfigDocs}).
+ */
+public final class ConfigKeys {
+
+  private ConfigKeys() {}
+
+  private static final String BYTE_ARRAY_DESERIALIZER =
+      "org.apache.kafka.common.serialization.ByteArrayDeserializer";
+
+  // ---- job --------------------------------------------------------------------------------
+
+  public static final ConfigKey<String> JOB_NAME =
+      key("job.name", ConfigType.STRING)
+          .required()
+          .validator(Validator.matching("[A-Za-z0-9._-]{1,100}"))
+          .doc(
+              "The job's name. It namespaces the job's rows in the ledger (offsets, batches,"
+                  + " tasks, dead letters): renaming a job starts a new one from"
+                  + " `source.starting`.")
+          .build();
+
+  public static final ConfigKey<String> JOB_CLASS =
+      key("job.class", ConfigType.STRING)
+          .required()
+          .validator(
+              Validator.matching(
+                  "(\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*\\.)*"
+                      + "\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*",
+                  "naming a class, e.g. com.example.TotalsJob"))
+          .doc(
+              "Fully-qualified name of the class implementing `io.onceflow.api.Job`, with a"
+                  + " public no-arg constructor.")
+          .build();
+
+  public static final ConfigKey<Path> JOB_JAR =
+      key("job.jar", ConfigType.PATH)
+          .doc(
+              "Jar to load `job.class` from. Unset: the class must be on the engine's class"
+                  + " path.")
+          .build();
+
+  // ---- source -----------------------------------------------------------------------------
+
+  public static final ConfigKey<List<String>> SOURCE_TOPICS =
+      key("source.topics", ConfigType.LIST)
+          .validator(
+              new Validator<List<String>>(
+                  "of Kafka topic names ([a-zA-Z0-9._-], at most 249 characters)",
+                  topics -> topics.stream().allMatch(ConfigKeys::isTopicName)))
+          .doc("Topics to read. Set exactly one of `source.topics` and `source.pattern`.")
+          .build();
+
+  public static final ConfigKey<Pattern> SOURCE_PATTERN =
+      key("source.pattern", ConfigType.REGEX)
+          .doc(
+              "Regular expression: every topic whose whole name matches is read. Set exactly"
+                  + " one of `source.topics` and `source.pattern`.")
+          .build();
+
+  public static final ConfigKey<Kind> SOURCE_STARTING =
+      key("source.starting", ConfigType.enumOf(Kind.class))
+          .defaultValue(Kind.EARLIEST)
+          .doc(
+              "Where a partition the ledger has never seen starts, for the partitions present at"
+                  + " the job's first plan: `earliest`, `latest` (its end at the first plan),"
+                  + " `timestamp` or `offsets`. Partitions that appear later start at earliest."
+                  + " Once the job has rows in the ledger, the ledger decides.")
+          .build();
+
+  public static final ConfigKey<Long> SOURCE_STARTING_TIMESTAMP =
+      key("source.starting.timestamp", ConfigType.LONG)
+          .validator(Validator.atLeast(0))
+          .doc(
+              "Epoch milliseconds: each partition starts at its first record stamped at or after"
+                  + " it. Required when, and only when, `source.starting=timestamp`.")
+          .build();
+
+  public static final ConfigKey<List<PartitionOffset>> SOURCE_STARTING_OFFSETS =
+      key("source.starting.offsets", ConfigType.PARTITION_OFFSETS)
+          .doc(
+              "`topic:partition=offset,…`: the first offset to read of each listed partition;"
+                  + " partitions not listed start at earliest. Listed topics must be source"
+                  + " topics. Required when, and only when, `source.starting=offsets`.")
+          .build();
+
+  public static final ConfigKey<ValueFormat> VALUE_FORMAT =
+      key("value.format", ConfigType.enumOf(ValueFormat.class))
+          .defaultValue(ValueFormat.STRING)
+          .doc(
+              "How record values reach the job: `string` (UTF-8 `String`), `bytes` (`byte[]`),"
+                  + " `json` (Jackson `JsonNode`; a value that is not JSON becomes a dead"
+                  + " letter).")
+          .build();
+
+  // ---- batches ----------------------------------------------------------------------------
+
+  public static final ConfigKey<Long> BATCH_INTERVAL_MS =
+      key("batch.interval.ms", ConfigType.LONG)
+          .defaultValue(1000L)
+          .validator(Validator.positive())
+          .doc("Time between two batch plans.")
+          .build();
+
+  public static final ConfigKey<Long> BATCH_MAX_RECORDS_PER_PARTITION =
+      key("batch.max.records.per.partition", ConfigType.LONG)
+          .defaultValue(100_000L)
+          .validator(Validator.positive())
+          .doc(
+              "Cap on the offsets of one partition in one batch: a range is"
+                  + " `[from, min(end, from + cap))`. It bounds one task's transaction.")
+          .build();
+
+  public static final ConfigKey<Integer> BATCH_MAX_IN_FLIGHT =
+      key("batch.max.in.flight", ConfigType.INT)
+          .defaultValue(2)
+          .validator(Validator.atLeast(1))
+          .doc(
+              "Batches planned but not yet committed that the driver allows; it plans ahead up"
+                  + " to this many.")
+          .build();
+
+  // ---- workers and driver -----------------------------------------------------------------
+
+  public static final ConfigKey<Integer> WORKER_THREADS =
+      key("worker.threads", ConfigType.INT)
+          .defaultValue(2)
+          .validator(Validator.atLeast(1))
+          .doc("Task threads per worker process; each runs one task, one transaction, at a time.")
+          .build();
+
+  public static final ConfigKey<Long> WORKER_LEASE_MS =
+      key("worker.lease.ms", ConfigType.LONG)
+          .defaultValue(30_000L)
+          .validator(Validator.atLeast(1000))
+          .doc(
+              "Lease of a claimed task, renewed while it runs; a crashed worker's task is claimed"
+                  + " again when it expires. Also the worker connection's"
+                  + " `idle_in_transaction_session_timeout`, so a frozen worker cannot hold a"
+                  + " partition's fence row past its lease.")
+          .build();
+
+  public static final ConfigKey<Integer> WORKER_TASK_ATTEMPTS =
+      key("worker.task.attempts", ConfigType.INT)
+          .defaultValue(3)
+          .validator(Validator.atLeast(1))
+          .doc(
+              "Attempts at a failing task before its range is bisected and the failing records"
+                  + " become dead letters.")
+          .build();
+
+  public static final ConfigKey<Long> DRIVER_STANDBY_POLL_MS =
+      key("driver.standby.poll.ms", ConfigType.LONG)
+          .defaultValue(1000L)
+          .validator(Validator.positive())
+          .doc("How often a standby driver tries to take the leadership lock.")
+          .build();
+
+  // ---- kafka ------------------------------------------------------------------------------
+
+  public static final ConfigKey<String> KAFKA_BOOTSTRAP_SERVERS =
+      key("kafka.bootstrap.servers", ConfigType.STRING)
+          .required()
+          .validator(
+              Validator.matching(
+                  "[^,\\s]+:\\d+(\\s*,\\s*[^,\\s]+:\\d+)*", "of the form host:port[,host:port…]"))
+          .doc("Kafka brokers to bootstrap from.")
+          .build();
+
+  // ---- postgres ---------------------------------------------------------------------------
+
+  public static final ConfigKey<String> POSTGRES_URL =
+      key("postgres.url", ConfigType.STRING)
+          .required()
+          .validator(Validator.startingWith("jdbc:postgresql:"))
+          .doc(
+              "JDBC URL of the database that holds both the job's output and the ledger (schema"
+                  + " `onceflow`).")
+          .build();
+
+  public static final ConfigKey<String> POSTGRES_USER =
+      key("postgres.user", ConfigType.STRING).doc("Database user.").build();
+
+  public static final ConfigKey<String> POSTGRES_PASSWORD =
+      key("postgres.password", ConfigType.STRING)
+          .secret()
+          .doc("Database password. Never printed.")
+          .build();
+
+  public static final ConfigKey<Integer> POSTGRES_POOL_SIZE =
+      key("postgres.pool.size", ConfigType.INT)
+          .defaultFrom("worker.threads + 3", values -> values.get(WORKER_THREADS) + 3)
+          .validator(Validator.atLeast(1))
+          .doc(
+              "Database connections per process. Each worker thread holds one for its task's"
+                  + " transaction, the rest renew leases and plan: at least `worker.threads`.")
+          .build();
+
+  private static final List<ConfigKey<?>> ALL =
+      List.of(
+          JOB_NAME,
+          JOB_CLASS,
+          JOB_JAR,
+          SOURCE_TOPICS,
+          SOURCE_PATTERN,
+          SOURCE_STARTING,
+          SOURCE_STARTING_TIMESTAMP,
+          SOURCE_STARTING_OFFSETS,
+          VALUE_FORMAT,
+          BATCH_INTERVAL_MS,
+          BATCH_MAX_RECORDS_PER_PARTITION,
+          BATCH_MAX_IN_FLIGHT,
+          WORKER_THREADS,
+          WORKER_LEASE_MS,
+          WORKER_TASK_ATTEMPTS,
+          DRIVER_STANDBY_POLL_MS,
+          KAFKA_BOOTSTRAP_SERVERS,
+          POSTGRES_URL,
+          POSTGRES_USER,
+          POSTGRES_PASSWORD,
+          POSTGRES_POOL_SIZE);
+
+  private static final Map<String, ConfigKey<?>> BY_NAME =
+      ALL.stream().collect(Collectors.toUnmodifiableMap(ConfigKey::name, Function.identity()));
+
+  // ---- passthrough families ---------------------------------------------------------------
+
+  /** Names a Kafka consumer accepts; {@code kafka.*} keys outside it do not reach the consumer. */
+  static final Set<String> KAFKA_CONSUMER_NAMES = Set.copyOf(ConsumerConfig.configNames());
+
+  /** Names a Kafka admin client accepts. */
+  static final Set<String> KAFKA_ADMIN_NAMES = Set.copyOf(AdminClientConfig.configNames());
+
+  /** Kafka defines {@code config.providers.<name>.class} and its parameters dynamically. */
+  static final List<String> KAFKA_OPEN_PREFIXES = List.of("config.providers.");
+
+  public static final Passthrough JOB_PARAMS =
+      Passthrough.open(
+          "job.param.",
+          "Job parameters, passed to the job (`JobSetup.params()`) without the prefix:"
+              + " `job.param.table=totals` gives `table`.");
+
+  public static final Passthrough KAFKA =
+      Passthrough.of(
+          "kafka.",
+          union(KAFKA_CONSUMER_NAMES, KAFKA_ADMIN_NAMES),
+          KAFKA_OPEN_PREFIXES,
+          "Kafka consumer and admin client settings (security, SASL, SSL, timeouts …) without"
+              + " the prefix; a name Kafka does not know is an error. The engine always sets"
+              + " `enable.auto.commit=false`, `isolation.level=read_committed`,"
+              + " `auto.offset.reset=none` and byte-array deserializers (see Refused settings)."
+              + " `kafka.group.id` is accepted and not used: the engine assigns partitions"
+              + " itself and never commits offsets to Kafka.");
+
+  public static final Passthrough POSTGRES =
+      Passthrough.of(
+          "postgres.",
+          Arrays.stream(PGProperty.values()).map(PGProperty::getName).toList(),
+          List.of(),
+          "Other pgjdbc connection properties (`postgres.sslmode`, `postgres.sslrootcert`,"
+              + " `postgres.ApplicationName` …) without the prefix; a name pgjdbc does not know is"
+              + " an error.");
+
+  private static final List<Passthrough> PASSTHROUGHS = List.of(JOB_PARAMS, KAFKA, POSTGRES);
+
+  // ---- refusals ---------------------------------------------------------------------------
+
+  private static final String BYTES_REASON =
+      "the engine reads raw bytes and decodes values itself by value.format, so a value that"
+          + " cannot be decoded becomes a dead letter instead of stopping the consumer";
+
+  private static final List<Refusal> REFUSALS =
+      List.of(
+          Refusal.when(
+              "kafka.enable.auto.commit",
+              "true",
+              "offsets live in the ledger, committed with the results; Kafka's auto-commit would"
+                  + " record progress the sink never saw"),
+          Refusal.unless(
+              "kafka.isolation.level",
+              "read_committed",
+              "records of aborted Kafka transactions would be applied"),
+          Refusal.always(
+              "kafka.auto.offset.reset",
+              "the engine reads exact offset ranges with assign+seek and sets"
+                  + " auto.offset.reset=none, so a range Kafka no longer holds fails loudly"
+                  + " instead of silently jumping; choose where new partitions start with"
+                  + " source.starting"),
+          Refusal.unless("kafka.key.deserializer", BYTE_ARRAY_DESERIALIZER, BYTES_REASON),
+          Refusal.unless("kafka.value.deserializer", BYTE_ARRAY_DESERIALIZER, BYTES_REASON),
+          Refusal.unless(
+              "postgres.autosave",
+              "never",
+              "pgjdbc autosave silently rolls back to savepoints, which can undo the offset"
+                  + " fence while keeping the job's writes (the fence rule of DESIGN.md §3)"));
+
+  /** Every declared key, in documentation order. */
+  public static List<ConfigKey<?>> all() {
+    return ALL;
+  }
+
+  /** The declared key of that exact name. */
+  public static Optional<ConfigKey<?>> byName(String name) {
+    return Optional.ofNullable(BY_NAME.get(name));
+  }
+
+  /**
+   * The prefixes whose keys pass through: {@code job.param.}, {@code kafka.}, {@code postgres.}.
+   */
+  public static List<Passthrough> passthroughs() {
+    return PASSTHROUGHS;
+  }
+
+  /** The passthrough settings refused because they would break exactly-once. */
+  public static List<Refusal> refusals() {
+    return REFUSALS;
+  }
+
+  /** The class name the engine's consumers use for keys and values. */
+  static String byteArrayDeserializer() {
+    return BYTE_ARRAY_DESERIALIZER;
+  }
+
+  private static boolean isTopicName(String topic) {
+    return topic.length() <= 249 && topic.matches("[a-zA-Z0-9._-]+");
+  }
+
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    Set<String> all = new TreeSet<>(a);
+    all.addAll(b);
+    return all;
+  }
+}
