@@ -1,0 +1,123 @@
+package io.onceflow.examples;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+
+/**
+ * Reads {@code user}, {@code amount} and {@code ts} from a workload value with Jackson's streaming
+ * parser: no tree, no binding, and the result lands in this reusable holder rather than a new
+ * object per record.
+ *
+ * <p>The whole value is read, not just up to the fields we need: a torn value that begins with a
+ * valid user and amount must still be rejected, or a record the producer never completed would be
+ * counted. Other fields are skipped; a missing {@code ts} is allowed ({@link #hasTs()}).
+ *
+ * <p>Confined to one thread (each job instance is; see {@code Job}).
+ */
+final class EventParser {
+
+  /** Thread-safe and expensive to build: one per JVM. */
+  private static final JsonFactory JSON = new JsonFactory();
+
+  private String user;
+  private long amount;
+  private long ts;
+  private boolean hasAmount;
+  private boolean hasTs;
+
+  /** Parses {@code value} into this holder, or throws why it is not an event. */
+  void parse(byte[] value) {
+    if (value == null) {
+      throw new InvalidEventException("record has no value");
+    }
+    user = null;
+    hasAmount = false;
+    hasTs = false;
+    try (JsonParser parser = JSON.createParser(value)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        throw new InvalidEventException("value is not a JSON object");
+      }
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String field = parser.currentName();
+        JsonToken token = parser.nextToken();
+        switch (field) {
+          case "user":
+            user = requireText(parser, token);
+            break;
+          case "amount":
+            amount = requireLong(parser, token, field);
+            hasAmount = true;
+            break;
+          case "ts":
+            ts = requireLong(parser, token, field);
+            hasTs = true;
+            break;
+          default:
+            parser.skipChildren();
+        }
+      }
+      if (parser.nextToken() != null) {
+        throw new InvalidEventException("unexpected content after the JSON object");
+      }
+    } catch (IOException e) {
+      throw new InvalidEventException("value is not valid JSON: " + e.getMessage(), e);
+    }
+    if (user == null) {
+      throw new InvalidEventException("value has no \"user\"");
+    }
+    if (!hasAmount) {
+      throw new InvalidEventException("value has no \"amount\"");
+    }
+  }
+
+  String user() {
+    return user;
+  }
+
+  long amount() {
+    return amount;
+  }
+
+  boolean hasTs() {
+    return hasTs;
+  }
+
+  long ts() {
+    return ts;
+  }
+
+  private static String requireText(JsonParser parser, JsonToken token) throws IOException {
+    if (token != JsonToken.VALUE_STRING) {
+      throw new InvalidEventException("\"user\" must be a string, was " + token);
+    }
+    String text = parser.getText();
+    // PostgreSQL text cannot hold NUL, and pgjdbc would turn a lone surrogate into '?':
+    // refuse here so one record is dead-lettered instead of the whole task's write failing.
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == 0) {
+        throw new InvalidEventException("\"user\" contains a NUL character");
+      }
+      if (Character.isSurrogate(c)) {
+        if (Character.isHighSurrogate(c)
+            && i + 1 < text.length()
+            && Character.isLowSurrogate(text.charAt(i + 1))) {
+          i++;
+        } else {
+          throw new InvalidEventException("\"user\" contains an unpaired surrogate");
+        }
+      }
+    }
+    return text;
+  }
+
+  private static long requireLong(JsonParser parser, JsonToken token, String field)
+      throws IOException {
+    if (token != JsonToken.VALUE_NUMBER_INT) {
+      throw new InvalidEventException("\"" + field + "\" must be an integer, was " + token);
+    }
+    return parser.getLongValue();
+  }
+}
