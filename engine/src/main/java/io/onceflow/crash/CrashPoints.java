@@ -1,0 +1,75 @@
+package io.onceflow.crash;
+
+import java.io.PrintStream;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A test-only switch that stops the process exactly at a named protocol step.
+ *
+ * <p>Read once from the environment at start and inert when unset (one field read per step):
+ *
+ * <ul>
+ *   <li>{@code ONCEFLOW_CRASH_AT} — the step id, e.g. {@code worker.job-written};
+ *   <li>{@code ONCEFLOW_CRASH_AFTER} — stop at the n-th time the step is reached (default 1);
+ *   <li>{@code ONCEFLOW_CRASH_MODE} — {@code halt} (default): {@code Runtime.halt(137)}, no
+ *       shutdown hook, no finally block, as a power cut; {@code pause}: print {@code
+ *       ONCEFLOW-PAUSED-AT <step>} on stdout and freeze that thread, so that a test can {@code
+ *       kill -9} the process at a known point.
+ * </ul>
+ */
+public final class CrashPoints {
+  public static final String PAUSED_MARKER = "ONCEFLOW-PAUSED-AT ";
+  private static volatile CrashPoints active = fromEnvironment(System.getenv(), System.out);
+
+  private final CrashPoint point;
+  private final int after;
+  private final boolean pause;
+  private final PrintStream out;
+  private final AtomicInteger hits = new AtomicInteger();
+
+  CrashPoints(CrashPoint point, int after, boolean pause, PrintStream out) {
+    this.point = point;
+    this.after = after;
+    this.pause = pause;
+    this.out = out;
+  }
+
+  static CrashPoints fromEnvironment(Map<String, String> env, PrintStream out) {
+    String at = env.get("ONCEFLOW_CRASH_AT");
+    if (at == null || at.isBlank()) {
+      return null;
+    }
+    int after = Integer.parseInt(env.getOrDefault("ONCEFLOW_CRASH_AFTER", "1"));
+    boolean pause = "pause".equalsIgnoreCase(env.getOrDefault("ONCEFLOW_CRASH_MODE", "halt"));
+    return new CrashPoints(CrashPoint.byId(at.trim()), after, pause, out);
+  }
+
+  /** Called by the engine at each step; does nothing unless a test armed this step. */
+  public static void reach(CrashPoint step) {
+    CrashPoints armed = active;
+    if (armed != null && armed.point == step) {
+      armed.hit();
+    }
+  }
+
+  private void hit() {
+    if (hits.incrementAndGet() != after) {
+      return;
+    }
+    if (pause) {
+      out.println(PAUSED_MARKER + point.id());
+      out.flush();
+      while (true) {
+        try {
+          Thread.sleep(Long.MAX_VALUE);
+        } catch (InterruptedException e) {
+          // Frozen on purpose: only kill -9 ends this thread.
+        }
+      }
+    }
+    out.println("ONCEFLOW-HALT-AT " + point.id());
+    out.flush();
+    Runtime.getRuntime().halt(137);
+  }
+}

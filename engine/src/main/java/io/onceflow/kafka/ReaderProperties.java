@@ -1,0 +1,40 @@
+package io.onceflow.kafka;
+
+import java.util.Properties;
+
+/**
+ * The consumer settings the engine needs on top of the user's (already validated by the config:
+ * no auto-commit, read_committed). Fetch sizes favour draining a backlog in large tasks; a
+ * user's explicit setting wins.
+ */
+final class ReaderProperties {
+  private ReaderProperties() {}
+
+  static Properties forWorker(Properties user, String clientId) {
+    Properties p = base(user);
+    p.putIfAbsent("client.id", clientId);
+    p.putIfAbsent("max.poll.records", "10000");
+    p.putIfAbsent("fetch.max.bytes", String.valueOf(64 * 1024 * 1024));
+    p.putIfAbsent("max.partition.fetch.bytes", String.valueOf(16 * 1024 * 1024));
+    p.putIfAbsent("receive.buffer.bytes", String.valueOf(1024 * 1024));
+    return p;
+  }
+
+  static Properties forDriver(Properties user) {
+    Properties p = base(user);
+    p.putIfAbsent("client.id", "onceflow-driver");
+    return p;
+  }
+
+  private static Properties base(Properties user) {
+    Properties p = new Properties();
+    p.putAll(user);
+    // Ranges are read with assign + seek; no group, no committed offsets in Kafka.
+    p.remove("group.id");
+    p.setProperty("enable.auto.commit", "false");
+    p.setProperty("isolation.level", "read_committed");
+    // A range whose records were deleted must fail loudly, never jump silently.
+    p.setProperty("auto.offset.reset", "none");
+    return p;
+  }
+}

@@ -1,0 +1,202 @@
+package io.onceflow.ledger;
+
+import io.onceflow.api.OffsetRange;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+import java.util.function.Function;
+import javax.sql.DataSource;
+
+/**
+ * Writes the driver's plans: a batch and its tasks, atomically, fenced by the leader epoch.
+ *
+ * <p>Every planning transaction starts with {@code UPDATE onceflow.jobs … WHERE leader_epoch =
+ * :epoch}: a conditional update, not a plain read, so it takes the job row's lock and a planner
+ * with a stale epoch changes nothing (DESIGN §4). The positions the plan is computed from are read
+ * after that lock, inside the same transaction. New partitions get their offsets row by a plain
+ * {@code INSERT}: a competing plan makes it fail instead of being silently merged.
+ */
+public final class PlanStore {
+  private final DataSource dataSource;
+
+  public PlanStore(DataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  /** Positions of every partition the job has seen, read outside any plan transaction. */
+  public Map<PartitionId, PartitionPosition> positions(String job) {
+    try (Connection c = dataSource.getConnection()) {
+      return positions(c, job);
+    } catch (SQLException e) {
+      throw SqlErrors.classify("read the ledger positions of job '" + job + "'", e);
+    }
+  }
+
+  /** Batches with at least one task not committed yet. */
+  public int batchesInFlight(String job) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT count(DISTINCT batch_id) FROM onceflow.tasks WHERE job = ? AND state = 'planned'")) {
+      s.setString(1, job);
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    } catch (SQLException e) {
+      throw SqlErrors.classify("count the batches in flight of job '" + job + "'", e);
+    }
+  }
+
+  /**
+   * In one transaction: checks the epoch, records new partitions at their start offsets, asks
+   * {@code planner} for ranges given the positions, and writes them as the next batch.
+   *
+   * @param beforeCommit called with everything written but not committed (crash-point tests)
+   * @return the new batch id, or empty when there was nothing to plan
+   * @throws LostLeadershipException when {@code epoch} is not the job's current leader epoch
+   */
+  public OptionalLong commitPlan(
+      String job,
+      long epoch,
+      Map<PartitionId, Long> newPartitionStarts,
+      Function<Map<PartitionId, PartitionPosition>, List<OffsetRange>> planner,
+      Runnable beforeCommit) {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        OptionalLong batch = plan(c, job, epoch, newPartitionStarts, planner);
+        beforeCommit.run();
+        c.commit();
+        return batch;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw SqlErrors.classify("write a plan for job '" + job + "'", e);
+    }
+  }
+
+  private OptionalLong plan(
+      Connection c,
+      String job,
+      long epoch,
+      Map<PartitionId, Long> newPartitionStarts,
+      Function<Map<PartitionId, PartitionPosition>, List<OffsetRange>> planner)
+      throws SQLException {
+    try (PreparedStatement fence =
+        c.prepareStatement(
+            "UPDATE onceflow.jobs SET planned_at = now() WHERE job = ? AND leader_epoch = ?")) {
+      fence.setString(1, job);
+      fence.setLong(2, epoch);
+      if (fence.executeUpdate() != 1) {
+        throw new LostLeadershipException(job, epoch);
+      }
+    }
+    insertNewPartitions(c, job, newPartitionStarts);
+    List<OffsetRange> ranges = planner.apply(positions(c, job));
+    if (ranges.isEmpty()) {
+      return OptionalLong.empty();
+    }
+    long batchId = nextBatchId(c, job);
+    insertBatch(c, job, batchId, epoch, ranges);
+    insertTasks(c, job, batchId, ranges);
+    return OptionalLong.of(batchId);
+  }
+
+  private static void insertNewPartitions(Connection c, String job, Map<PartitionId, Long> starts)
+      throws SQLException {
+    if (starts.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement insert =
+        c.prepareStatement(
+            "INSERT INTO onceflow.offsets (job, topic, partition, start_offset, until_offset)"
+                + " VALUES (?, ?, ?, ?, ?)")) {
+      for (Map.Entry<PartitionId, Long> start : starts.entrySet()) {
+        insert.setString(1, job);
+        insert.setString(2, start.getKey().topic());
+        insert.setInt(3, start.getKey().partition());
+        insert.setLong(4, start.getValue());
+        insert.setLong(5, start.getValue());
+        insert.addBatch();
+      }
+      insert.executeBatch();
+    }
+  }
+
+  private static long nextBatchId(Connection c, String job) throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement("SELECT coalesce(max(batch_id), 0) + 1 FROM onceflow.batches WHERE job = ?")) {
+      s.setString(1, job);
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  private static void insertBatch(
+      Connection c, String job, long batchId, long epoch, List<OffsetRange> ranges)
+      throws SQLException {
+    long offsets = ranges.stream().mapToLong(OffsetRange::count).sum();
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "INSERT INTO onceflow.batches (job, batch_id, epoch, task_count, offset_count)"
+                + " VALUES (?, ?, ?, ?, ?)")) {
+      s.setString(1, job);
+      s.setLong(2, batchId);
+      s.setLong(3, epoch);
+      s.setInt(4, ranges.size());
+      s.setLong(5, offsets);
+      s.executeUpdate();
+    }
+  }
+
+  private static void insertTasks(Connection c, String job, long batchId, List<OffsetRange> ranges)
+      throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "INSERT INTO onceflow.tasks (job, batch_id, topic, partition, from_offset, until_offset)"
+                + " VALUES (?, ?, ?, ?, ?, ?)")) {
+      for (OffsetRange range : ranges) {
+        s.setString(1, job);
+        s.setLong(2, batchId);
+        s.setString(3, range.topic());
+        s.setInt(4, range.partition());
+        s.setLong(5, range.from());
+        s.setLong(6, range.until());
+        s.addBatch();
+      }
+      s.executeBatch();
+    }
+  }
+
+  private static Map<PartitionId, PartitionPosition> positions(Connection c, String job)
+      throws SQLException {
+    Map<PartitionId, PartitionPosition> positions = new TreeMap<>();
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT o.topic, o.partition, o.until_offset,"
+                + " greatest(o.until_offset, coalesce(max(t.until_offset), o.until_offset))"
+                + " FROM onceflow.offsets o LEFT JOIN onceflow.tasks t"
+                + "   ON t.job = o.job AND t.topic = o.topic AND t.partition = o.partition"
+                + "  AND t.state = 'planned'"
+                + " WHERE o.job = ? GROUP BY o.topic, o.partition, o.until_offset")) {
+      s.setString(1, job);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          PartitionId id = new PartitionId(rs.getString(1), rs.getInt(2));
+          positions.put(id, new PartitionPosition(id, rs.getLong(3), rs.getLong(4)));
+        }
+      }
+    }
+    return positions;
+  }
+}

@@ -1,0 +1,124 @@
+package io.onceflow.ledger;
+
+import io.onceflow.api.OffsetRange;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * Claims, renews and releases tasks. PostgreSQL is the coordinator: {@code FOR UPDATE SKIP
+ * LOCKED} hands each task to one claimer at a time, and leases use the database clock ({@code
+ * now()}), never a worker's own clock.
+ *
+ * <p>Only the head task of a partition is claimable (its {@code from_offset} equals the committed
+ * position), so a worker never waits on a fence behind an earlier uncommitted range. A claim is
+ * an optimisation, not the guarantee: the fence of the task transaction is (DESIGN §3).
+ *
+ * <p>Thread-safe: every call borrows its own connection.
+ */
+public final class TaskQueue {
+  private static final String CLAIM =
+      "WITH head AS ("
+          + "  SELECT t.batch_id, t.topic, t.partition FROM onceflow.tasks t"
+          + "  JOIN onceflow.offsets o ON o.job = t.job AND o.topic = t.topic"
+          + "   AND o.partition = t.partition AND o.until_offset = t.from_offset"
+          + "  WHERE t.job = ? AND t.state = 'planned'"
+          + "   AND (t.lease_until IS NULL OR t.lease_until < now())"
+          + "  ORDER BY t.batch_id, t.topic, t.partition"
+          + "  LIMIT 1 FOR UPDATE OF t SKIP LOCKED)"
+          + " UPDATE onceflow.tasks t SET lease_holder = ?,"
+          + "   lease_until = now() + ? * interval '1 millisecond',"
+          + "   attempts = t.attempts + 1, started_at = now()"
+          + " FROM head WHERE t.job = ? AND t.batch_id = head.batch_id"
+          + "  AND t.topic = head.topic AND t.partition = head.partition"
+          + " RETURNING t.batch_id, t.topic, t.partition, t.from_offset, t.until_offset, t.attempts";
+
+  private final DataSource dataSource;
+
+  public TaskQueue(DataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  public Optional<ClaimedTask> claim(String job, String workerId, long leaseMs) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(CLAIM)) {
+      s.setString(1, job);
+      s.setString(2, workerId);
+      s.setLong(3, leaseMs);
+      s.setString(4, job);
+      try (ResultSet rs = s.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        OffsetRange range =
+            new OffsetRange(rs.getString(2), rs.getInt(3), rs.getLong(4), rs.getLong(5));
+        return Optional.of(new ClaimedTask(job, rs.getLong(1), range, rs.getInt(6)));
+      }
+    } catch (SQLException e) {
+      throw SqlErrors.classify("claim a task of job '" + job + "'", e);
+    }
+  }
+
+  /**
+   * Extends every lease this worker holds, on an autocommit connection separate from the task
+   * transactions. Returns how many leases were extended.
+   */
+  public int renewLeases(String job, String workerId, long leaseMs) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s =
+            c.prepareStatement(
+                "UPDATE onceflow.tasks SET lease_until = now() + ? * interval '1 millisecond'"
+                    + " WHERE job = ? AND lease_holder = ? AND state = 'planned'")) {
+      s.setLong(1, leaseMs);
+      s.setString(2, job);
+      s.setString(3, workerId);
+      return s.executeUpdate();
+    } catch (SQLException e) {
+      throw SqlErrors.classify("renew the leases of worker " + workerId, e);
+    }
+  }
+
+  /**
+   * Gives a task back so another attempt can claim it after {@code retryAfterMs}; a no-op if the
+   * lease is no longer ours.
+   */
+  public void release(ClaimedTask task, String workerId, long retryAfterMs, String error) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s =
+            c.prepareStatement(
+                "UPDATE onceflow.tasks SET lease_holder = NULL,"
+                    + " lease_until = now() + ? * interval '1 millisecond',"
+                    + " last_error = coalesce(?, last_error)"
+                    + " WHERE job = ? AND batch_id = ? AND topic = ? AND partition = ?"
+                    + " AND lease_holder = ? AND state = 'planned'")) {
+      s.setLong(1, retryAfterMs);
+      s.setString(2, error);
+      s.setString(3, task.job());
+      s.setLong(4, task.batchId());
+      s.setString(5, task.range().topic());
+      s.setInt(6, task.range().partition());
+      s.setString(7, workerId);
+      s.executeUpdate();
+    } catch (SQLException e) {
+      throw SqlErrors.classify("release task " + task, e);
+    }
+  }
+
+  /** Releases everything a stopping worker still holds, so others can claim at once. */
+  public void releaseAll(String job, String workerId) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s =
+            c.prepareStatement(
+                "UPDATE onceflow.tasks SET lease_holder = NULL, lease_until = NULL"
+                    + " WHERE job = ? AND lease_holder = ? AND state = 'planned'")) {
+      s.setString(1, job);
+      s.setString(2, workerId);
+      s.executeUpdate();
+    } catch (SQLException e) {
+      throw SqlErrors.classify("release the leases of worker " + workerId, e);
+    }
+  }
+}

@@ -1,0 +1,255 @@
+package io.onceflow.plan;
+
+import io.onceflow.api.OffsetRange;
+import io.onceflow.api.OnceflowException;
+import io.onceflow.config.OnceflowConfig;
+import io.onceflow.crash.CrashPoint;
+import io.onceflow.crash.CrashPoints;
+import io.onceflow.kafka.KafkaPartitions;
+import io.onceflow.ledger.Database;
+import io.onceflow.ledger.JobRegistry;
+import io.onceflow.ledger.Leadership;
+import io.onceflow.ledger.LostLeadershipException;
+import io.onceflow.ledger.PartitionId;
+import io.onceflow.ledger.PartitionPosition;
+import io.onceflow.ledger.PlanStore;
+import io.onceflow.ledger.SqlErrors;
+import java.lang.management.ManagementFactory;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Plans the job's batches: every {@code batch.interval.ms} it reads the partitions' last stable
+ * offsets and writes the next ranges to the ledger, at most {@code batch.max.in.flight} batches
+ * ahead of what is committed.
+ *
+ * <p>One driver per job is active. A driver first takes the job's advisory lock (a second one
+ * waits as standby, retrying every {@code driver.standby.poll.ms}), bumps the leader epoch, and
+ * fences every plan with it ({@link PlanStore}). A restarted driver needs no state of its own:
+ * the ledger says what is planned and committed.
+ *
+ * <p>Runs on its own thread; {@link #stop()} may be called from any thread.
+ */
+public final class Driver implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Driver.class);
+
+  private final OnceflowConfig config;
+  private final Database database;
+  private final PlanStore plans;
+  private final Planner planner;
+  private final String driverId;
+  private final Thread thread;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private final AtomicLong batchesPlanned = new AtomicLong();
+  private volatile boolean running = true;
+  private volatile boolean leader;
+  private List<String> lastMissing = List.of();
+
+  public Driver(OnceflowConfig config, Database database) {
+    this.config = config;
+    this.database = database;
+    this.plans = new PlanStore(database.dataSource());
+    this.planner = new Planner(config.maxRecordsPerPartition());
+    this.driverId = "driver:" + ManagementFactory.getRuntimeMXBean().getPid() + ":"
+        + UUID.randomUUID().toString().substring(0, 8);
+    this.thread = new Thread(this::run, "onceflow-driver");
+  }
+
+  public void start() {
+    thread.start();
+  }
+
+  private void run() {
+    try {
+      int lockKey =
+          new JobRegistry(database.dataSource())
+              .register(config.jobName(), sourcesDescription(config), config.jobClass());
+      while (running) {
+        leadOnce(lockKey);
+      }
+    } catch (Throwable e) {
+      if (running && failure.compareAndSet(null, e)) {
+        log.error("Driver of job '{}' stops: {}", config.jobName(), e.getMessage(), e);
+      }
+    } finally {
+      running = false;
+      leader = false;
+      stopped.countDown();
+    }
+  }
+
+  /** Waits for the leadership, then plans until it is lost or the driver stops. */
+  private void leadOnce(int lockKey) throws SQLException, InterruptedException {
+    try (Leadership leadership =
+        new Leadership(database.dedicatedConnection(), config.jobName(), lockKey, driverId)) {
+      boolean announced = false;
+      while (running && !leadership.tryAcquire()) {
+        if (!announced) {
+          log.info("Another driver leads job '{}'; waiting as standby", config.jobName());
+          announced = true;
+        }
+        sleep(config.standbyPollMs());
+      }
+      if (!running) {
+        return;
+      }
+      leader = true;
+      CrashPoints.reach(CrashPoint.DRIVER_LEADERSHIP_TAKEN);
+      log.info("Driver {} leads job '{}' (epoch {})", driverId, config.jobName(), leadership.epoch());
+      try (KafkaPartitions kafka = new KafkaPartitions(config.kafkaConsumerProperties())) {
+        planWhileLeading(kafka, leadership);
+      } finally {
+        leader = false;
+      }
+    } catch (OnceflowException e) {
+      if (!e.isRetriable()) {
+        throw e;
+      }
+      log.warn("Driver of job '{}' hit a retriable error, retrying: {}", config.jobName(), e.getMessage());
+      sleep(1_000);
+    }
+  }
+
+  private void planWhileLeading(KafkaPartitions kafka, Leadership leadership) throws InterruptedException {
+    while (running) {
+      if (!leadership.stillHeld()) {
+        log.warn("Driver {} lost its leadership connection; stepping down", driverId);
+        return;
+      }
+      boolean backlog;
+      try {
+        backlog = planOnce(kafka, leadership.epoch());
+      } catch (LostLeadershipException e) {
+        log.warn(e.getMessage());
+        return;
+      } catch (OnceflowException e) {
+        if (!e.isRetriable()) {
+          throw e;
+        }
+        log.warn("Planning for job '{}' failed, retrying: {}", config.jobName(), e.getMessage());
+        backlog = false;
+      }
+      // With a backlog, plan again as soon as a batch slot frees up instead of idling a full
+      // interval: catch-up runs at the speed of the workers, every batch still capped.
+      sleep(backlog ? Math.min(config.batchIntervalMs(), 50) : config.batchIntervalMs());
+    }
+  }
+
+  /** Plans one batch if a slot is free. Returns true when ranges were capped (a backlog). */
+  boolean planOnce(KafkaPartitions kafka, long epoch) {
+    if (plans.batchesInFlight(config.jobName()) >= config.maxBatchesInFlight()) {
+      return true;
+    }
+    KafkaPartitions.Discovery discovery =
+        kafka.discover(config.sourceTopics(), config.sourcePattern());
+    warnAboutMissing(discovery.missingTopics());
+    Map<PartitionId, PartitionPosition> known = plans.positions(config.jobName());
+    List<TopicPartition> fresh = new ArrayList<>();
+    for (TopicPartition tp : discovery.partitions()) {
+      if (!known.containsKey(id(tp))) {
+        fresh.add(tp);
+      }
+    }
+    Map<PartitionId, Long> starts = new HashMap<>();
+    StartOffsets.resolve(kafka, fresh, config.startingPosition(), known.isEmpty())
+        .forEach((tp, offset) -> starts.put(id(tp), offset));
+    Map<PartitionId, Long> ends = new HashMap<>();
+    kafka.endOffsets(discovery.partitions()).forEach((tp, offset) -> ends.put(id(tp), offset));
+
+    List<OffsetRange> planned = new ArrayList<>();
+    OptionalLong batch =
+        plans.commitPlan(
+            config.jobName(),
+            epoch,
+            starts,
+            positions -> {
+              planned.clear();
+              planned.addAll(planner.plan(positions, ends));
+              return planned;
+            },
+            () -> CrashPoints.reach(CrashPoint.DRIVER_PLAN_WRITTEN));
+    if (batch.isEmpty()) {
+      return false;
+    }
+    CrashPoints.reach(CrashPoint.DRIVER_PLAN_COMMITTED);
+    batchesPlanned.incrementAndGet();
+    log.debug("Planned batch {} of job '{}': {}", batch.getAsLong(), config.jobName(), planned);
+    return planned.stream().anyMatch(r -> r.count() == config.maxRecordsPerPartition());
+  }
+
+  private void warnAboutMissing(List<String> missing) {
+    if (!missing.isEmpty() && !missing.equals(lastMissing)) {
+      log.warn(
+          "Job '{}' waits for topic(s) {} which do not exist yet; create them or fix source.topics",
+          config.jobName(),
+          missing);
+    }
+    lastMissing = missing;
+  }
+
+  private static PartitionId id(TopicPartition tp) {
+    return new PartitionId(tp.topic(), tp.partition());
+  }
+
+  static String sourcesDescription(OnceflowConfig config) {
+    return config.sourcePattern()
+        .map(p -> "pattern:" + p.pattern())
+        .orElseGet(() -> "topics:" + String.join(",", config.sourceTopics().stream().sorted().toList()));
+  }
+
+  private void sleep(long millis) throws InterruptedException {
+    TimeUnit.MILLISECONDS.sleep(millis);
+  }
+
+  public void stop() {
+    running = false;
+    thread.interrupt();
+    try {
+      stopped.await(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  public boolean awaitStopped(long timeout, TimeUnit unit) throws InterruptedException {
+    return stopped.await(timeout, unit);
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  public boolean isLeader() {
+    return leader;
+  }
+
+  public boolean isRunning() {
+    return running;
+  }
+
+  public Throwable failure() {
+    return failure.get();
+  }
+
+  public long batchesPlanned() {
+    return batchesPlanned.get();
+  }
+
+  public String driverId() {
+    return driverId;
+  }
+}

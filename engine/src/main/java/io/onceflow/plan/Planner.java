@@ -1,0 +1,42 @@
+package io.onceflow.plan;
+
+import io.onceflow.api.OffsetRange;
+import io.onceflow.ledger.PartitionId;
+import io.onceflow.ledger.PartitionPosition;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Pure planning logic: for each partition, the next range is {@code [plannedUntil, min(end,
+ * plannedUntil + cap))}. Never an empty range; never a range before what is already planned.
+ */
+public final class Planner {
+  private final long maxRecordsPerPartition;
+
+  public Planner(long maxRecordsPerPartition) {
+    if (maxRecordsPerPartition <= 0) {
+      throw new IllegalArgumentException("maxRecordsPerPartition must be > 0");
+    }
+    this.maxRecordsPerPartition = maxRecordsPerPartition;
+  }
+
+  /**
+   * @param positions where each known partition stands in the ledger (ordered)
+   * @param endOffsets the last stable offset of each partition, read from Kafka
+   */
+  public List<OffsetRange> plan(
+      Map<PartitionId, PartitionPosition> positions, Map<PartitionId, Long> endOffsets) {
+    List<OffsetRange> ranges = new ArrayList<>();
+    for (PartitionPosition position : positions.values()) {
+      Long end = endOffsets.get(position.partition());
+      if (end == null || end <= position.plannedUntil()) {
+        continue; // unknown end, nothing new, or the log shrank (handled by the offsets policy)
+      }
+      long from = position.plannedUntil();
+      long until = Math.min(end, from + maxRecordsPerPartition);
+      ranges.add(new OffsetRange(position.partition().topic(), position.partition().partition(), from, until));
+    }
+    return ranges;
+  }
+}

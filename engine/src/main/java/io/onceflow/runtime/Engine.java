@@ -1,0 +1,154 @@
+package io.onceflow.runtime;
+
+import io.onceflow.api.Job;
+import io.onceflow.config.OnceflowConfig;
+import io.onceflow.job.JobLoader;
+import io.onceflow.kafka.KafkaProbe;
+import io.onceflow.ledger.Database;
+import io.onceflow.ledger.LedgerSchema;
+import io.onceflow.ledger.Urls;
+import io.onceflow.plan.Driver;
+import io.onceflow.task.WorkerPool;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One process of a job: a driver, a worker pool, or both (local mode).
+ *
+ * <p>{@link #start} checks everything it can before it writes anything: the job class loads, Kafka
+ * answers, PostgreSQL answers; only then does it create or upgrade the ledger and start.
+ *
+ * <p>Thread-safe: {@link #stop()} may be called from a shutdown hook while another thread waits
+ * in {@link #awaitTermination()}.
+ */
+public final class Engine implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Engine.class);
+  private static final long KAFKA_PROBE_TIMEOUT_MS = 15_000;
+
+  /** What this process runs. */
+  public enum Role {
+    LOCAL(true, true),
+    DRIVER(true, false),
+    WORKER(false, true);
+
+    final boolean drives;
+    final boolean works;
+
+    Role(boolean drives, boolean works) {
+      this.drives = drives;
+      this.works = works;
+    }
+  }
+
+  private final OnceflowConfig config;
+  private final Database database;
+  private final Driver driver;
+  private final WorkerPool workers;
+  private volatile boolean stopped;
+
+  private Engine(OnceflowConfig config, Database database, Driver driver, WorkerPool workers) {
+    this.config = config;
+    this.database = database;
+    this.driver = driver;
+    this.workers = workers;
+  }
+
+  public static Engine start(OnceflowConfig config, Role role) {
+    log.info("Starting {} of job '{}' with\n{}", role.name().toLowerCase(), config.jobName(), config.describe());
+    Supplier<Job<?>> jobs = role.works ? JobLoader.load(config.jobClass(), config.jobJar()) : null;
+    String clusterId = KafkaProbe.clusterId(config.kafkaAdminProperties(), KAFKA_PROBE_TIMEOUT_MS);
+    log.info("Kafka cluster {} at {}", clusterId, config.kafkaBootstrapServers());
+    Database database =
+        Database.open(
+            config.postgresUrl(),
+            config.postgresProperties(),
+            config.postgresPoolSize(),
+            config.leaseMs(),
+            role.name().toLowerCase() + "-" + config.jobName());
+    try {
+      LedgerSchema.migrate(database.dataSource());
+      log.info("Ledger ready at {}", Urls.withoutSecrets(config.postgresUrl()));
+      Driver driver = role.drives ? new Driver(config, database) : null;
+      WorkerPool workers =
+          role.works ? new WorkerPool(config, database, jobs, Clock.systemUTC()) : null;
+      Engine engine = new Engine(config, database, driver, workers);
+      if (driver != null) {
+        driver.start();
+      }
+      if (workers != null) {
+        workers.start();
+      }
+      return engine;
+    } catch (RuntimeException e) {
+      database.close();
+      throw e;
+    }
+  }
+
+  public Optional<Driver> driver() {
+    return Optional.ofNullable(driver);
+  }
+
+  public Optional<WorkerPool> workers() {
+    return Optional.ofNullable(workers);
+  }
+
+  public Database database() {
+    return database;
+  }
+
+  public OnceflowConfig config() {
+    return config;
+  }
+
+  /** The first error that stopped a part of this process, if any. */
+  public Optional<Throwable> failure() {
+    if (driver != null && driver.failure() != null) {
+      return Optional.of(driver.failure());
+    }
+    if (workers != null && workers.failure() != null) {
+      return Optional.of(workers.failure());
+    }
+    return Optional.empty();
+  }
+
+  /** Blocks until {@link #stop()} is called or a part fails. */
+  public void awaitTermination() throws InterruptedException {
+    while (!stopped && failure().isEmpty()) {
+      TimeUnit.MILLISECONDS.sleep(200);
+    }
+  }
+
+  /**
+   * Graceful stop: the driver stops planning, workers finish or roll back their current task and
+   * release their leases.
+   */
+  public synchronized void stop() {
+    if (stopped) {
+      return;
+    }
+    stopped = true;
+    if (driver != null) {
+      driver.stop();
+    }
+    if (workers != null) {
+      workers.stop();
+    }
+    database.close();
+    log.info("Stopped job '{}'", config.jobName());
+  }
+
+  public boolean awaitStopped(Duration timeout) throws InterruptedException {
+    return workers == null || workers.awaitStopped(timeout);
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+}

@@ -1,0 +1,149 @@
+package io.onceflow.task;
+
+import io.onceflow.api.Job;
+import io.onceflow.api.OnceflowException;
+import io.onceflow.api.Record;
+import io.onceflow.crash.CrashPoint;
+import io.onceflow.crash.CrashPoints;
+import io.onceflow.job.RecordDecoder;
+import io.onceflow.ledger.ClaimedTask;
+import io.onceflow.ledger.Database;
+import io.onceflow.ledger.DeadLetter;
+import io.onceflow.ledger.DeadLetterStore;
+import io.onceflow.ledger.SqlErrors;
+import io.onceflow.ledger.TaskFence;
+import io.onceflow.task.TaskResult.Outcome;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * One attempt at one task: the commit protocol of DESIGN §3. The task's records are read before
+ * the transaction opens, so the fence row is held only while the job writes.
+ *
+ * <table>
+ *   <caption>Each step, what a crash there leaves, and why it is still exactly once</caption>
+ *   <tr><th>step</th><th>if the process dies here</th><th>why it is still correct</th></tr>
+ *   <tr><td>claimed, records read</td><td>nothing written; the lease runs out</td>
+ *       <td>another worker claims the same planned range (I3, I4)</td></tr>
+ *   <tr><td>BEGIN; fence {@code UPDATE offsets … WHERE until_offset = :from}</td>
+ *       <td>PostgreSQL rolls the open transaction back when the session ends</td>
+ *       <td>the offset did not move; the range is re-run whole (I1, I2)</td></tr>
+ *   <tr><td>job writes through the task connection</td><td>rolled back with the fence</td>
+ *       <td>no job write survives without its offsets (I2)</td></tr>
+ *   <tr><td>dead letters inserted, task row marked committed, guard</td><td>rolled back</td>
+ *       <td>same transaction: all of it or none (I2)</td></tr>
+ *   <tr><td>COMMIT sent, acknowledgement lost</td><td>committed or not, unknown</td>
+ *       <td>the retry starts from BEGIN: its fence finds 0 rows and the committed task row, and
+ *       backs off; or it moves the offset itself. Never both (I1, I2)</td></tr>
+ *   <tr><td>after COMMIT</td><td>nothing left to do</td>
+ *       <td>a re-claim of the range finds it committed (I2)</td></tr>
+ * </table>
+ *
+ * <p>A second attempt at the same range (an expired lease, a paused worker that wakes up) blocks
+ * on the fence's row lock, then sees 0 rows and rolls back. A paused attempt that still holds the
+ * lock is ended by the session's {@code idle_in_transaction_session_timeout}.
+ *
+ * <p>After the configured attempts have failed, the next attempt <em>isolates</em> the failing
+ * records: it bisects the range under savepoints taken after the fence, turns the records that
+ * fail alone into dead letters, and commits the rest with the offsets, atomically.
+ *
+ * <p>Not thread-safe: one per worker thread, like its job instance.
+ */
+final class TaskAttempt {
+  private final Database database;
+  private final Job<Object> job;
+  private final RecordDecoder decoder;
+  private final int maxAttempts;
+
+  TaskAttempt(Database database, Job<Object> job, RecordDecoder decoder, int maxAttempts) {
+    this.database = database;
+    this.job = job;
+    this.decoder = decoder;
+    this.maxAttempts = maxAttempts;
+  }
+
+  TaskResult run(ClaimedTask task, List<ConsumerRecord<byte[], byte[]>> raw) {
+    RecordDecoder.Decoded decoded = decoder.decode(raw);
+    try (Connection c = database.connection()) {
+      c.setAutoCommit(false);
+      try {
+        TaskResult result = inTransaction(c, task, decoded);
+        if (result.outcome() != Outcome.COMMITTED) {
+          c.rollback();
+        }
+        return result;
+      } catch (SQLException | RuntimeException | Error e) {
+        rollbackQuietly(c);
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw SqlErrors.classify("run task " + task, e);
+    }
+  }
+
+  private TaskResult inTransaction(Connection c, ClaimedTask task, RecordDecoder.Decoded decoded)
+      throws SQLException {
+    if (!TaskFence.fence(c, task)) {
+      c.rollback();
+      return TaskResult.of(
+          switch (TaskFence.classifyMiss(c, task)) {
+            case ALREADY_COMMITTED -> Outcome.ALREADY_COMMITTED;
+            case NOT_HEAD -> Outcome.NOT_HEAD;
+          });
+    }
+    CrashPoints.reach(CrashPoint.WORKER_FENCED);
+
+    List<DeadLetter> deadLetters = new ArrayList<>();
+    for (RecordDecoder.Failure f : decoded.failures()) {
+      ConsumerRecord<byte[], byte[]> r = f.record();
+      deadLetters.add(
+          DeadLetter.of(
+              r.topic(), r.partition(), r.offset(), r.key(), r.value(),
+              RecordDecoder.headers(r), f.error()));
+    }
+    TaskContextImpl context = new TaskContextImpl(GuardedConnection.wrap(c), task, deadLetters);
+    List<Record<Object>> records = decoded.records();
+    if (task.attempts() > maxAttempts) {
+      new FailureIsolation(c, job, context, deadLetters).process(records);
+    } else {
+      try {
+        job.process(records, context);
+      } catch (Exception e) {
+        if (SqlErrors.isRetriable(e)) {
+          throw SqlErrors.classify("write the results of task " + task, e);
+        }
+        return new TaskResult(Outcome.JOB_FAILED, 0, 0, e);
+      }
+    }
+    CrashPoints.reach(CrashPoint.WORKER_JOB_WRITTEN);
+
+    DeadLetterStore.insert(c, task, deadLetters);
+    CrashPoints.reach(CrashPoint.WORKER_DEAD_LETTERS_WRITTEN);
+    int applied = decoded.records().size() + decoded.failures().size() - deadLetters.size();
+    TaskFence.markCommitted(c, task, applied, deadLetters.size());
+    if (!TaskFence.fenceStillHeld(c, task)) {
+      return new TaskResult(
+          Outcome.JOB_FAILED,
+          0,
+          0,
+          new OnceflowException(
+              "The fence of task " + task + " is gone before COMMIT: the job must not roll back"
+                  + " or commit the task connection itself."));
+    }
+    CrashPoints.reach(CrashPoint.WORKER_BEFORE_COMMIT);
+    c.commit();
+    CrashPoints.reach(CrashPoint.WORKER_COMMITTED);
+    return new TaskResult(Outcome.COMMITTED, applied, deadLetters.size(), null);
+  }
+
+  private static void rollbackQuietly(Connection c) {
+    try {
+      c.rollback();
+    } catch (SQLException ignored) {
+      // The session may be gone (that is often why we are here); PostgreSQL rolls back then.
+    }
+  }
+}

@@ -1,0 +1,218 @@
+package io.onceflow.task;
+
+import io.onceflow.api.Job;
+import io.onceflow.config.OnceflowConfig;
+import io.onceflow.crash.CrashPoint;
+import io.onceflow.crash.CrashPoints;
+import io.onceflow.job.RecordDecoder;
+import io.onceflow.kafka.RangeReader;
+import io.onceflow.ledger.ClaimedTask;
+import io.onceflow.ledger.Database;
+import io.onceflow.ledger.TaskQueue;
+import io.onceflow.ledger.WorkerRegistry;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A worker process's pool of threads running tasks of one job, plus the lease keeper that
+ * renews their leases on a separate autocommit connection.
+ *
+ * <p>The worker's identity is new at every start ({@code host:pid:random}), so a restarted
+ * process never mistakes an old lease for its own.
+ *
+ * <p>Thread-safe: {@link #stop()} may be called from any thread (a shutdown hook, say).
+ */
+public final class WorkerPool implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(WorkerPool.class);
+
+  private final OnceflowConfig config;
+  private final Database database;
+  private final Supplier<Job<?>> jobFactory;
+  private final Clock clock;
+  private final TaskQueue queue;
+  private final WorkerRegistry registry;
+  private final String workerId;
+  private final List<Thread> threads = new ArrayList<>();
+  private final ScheduledExecutorService leaseKeeper;
+  private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final AtomicLong committedTasks = new AtomicLong();
+  private final AtomicLong committedRecords = new AtomicLong();
+  private volatile boolean running;
+
+  public WorkerPool(OnceflowConfig config, Database database, Supplier<Job<?>> jobFactory, Clock clock) {
+    this.config = config;
+    this.database = database;
+    this.jobFactory = jobFactory;
+    this.clock = clock;
+    this.queue = new TaskQueue(database.dataSource());
+    this.registry = new WorkerRegistry(database.dataSource());
+    this.workerId = host() + ":" + ManagementFactory.getRuntimeMXBean().getPid() + ":"
+        + UUID.randomUUID().toString().substring(0, 8);
+    this.leaseKeeper =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "onceflow-lease-keeper");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  @SuppressWarnings("unchecked")
+  public synchronized void start() {
+    registry.register(workerId, config.jobName(), host(), ProcessHandle.current().pid(), config.workerThreads());
+    running = true;
+    RecordDecoder decoder = new RecordDecoder(config.valueFormat());
+    for (int i = 0; i < config.workerThreads(); i++) {
+      Job<Object> job = (Job<Object>) jobFactory.get();
+      RangeReader reader =
+          new RangeReader(
+              config.kafkaConsumerProperties(),
+              "onceflow-" + config.jobName() + "-" + i,
+              Duration.ofMillis(Math.max(30_000, config.leaseMs())),
+              clock);
+      TaskAttempt attempt = new TaskAttempt(database, job, decoder, config.taskAttempts());
+      Thread thread =
+          new Thread(new WorkerThread(this, job, reader, attempt, queue), "onceflow-worker-" + i);
+      threads.add(thread);
+    }
+    threads.forEach(Thread::start);
+    long period = Math.max(100, config.leaseMs() / 3);
+    leaseKeeper.scheduleWithFixedDelay(this::renewLeases, period, period, TimeUnit.MILLISECONDS);
+    log.info("Worker {} started {} threads for job '{}'", workerId, threads.size(), config.jobName());
+  }
+
+  private void renewLeases() {
+    try {
+      queue.renewLeases(config.jobName(), workerId, config.leaseMs());
+      registry.heartbeat(workerId);
+      CrashPoints.reach(CrashPoint.WORKER_LEASE_RENEWED);
+    } catch (RuntimeException e) {
+      log.warn("Could not renew leases of worker {}: {}", workerId, e.getMessage());
+    }
+  }
+
+  /**
+   * Stops taking tasks; each thread finishes the task it is running (or abandons it before its
+   * commit, rolling back), then leases are released so another worker can claim at once.
+   */
+  public void stop() {
+    running = false;
+    for (Thread t : threads) {
+      try {
+        t.join(config.leaseMs() + 5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    leaseKeeper.shutdownNow();
+    try {
+      queue.releaseAll(config.jobName(), workerId);
+      registry.stopped(workerId);
+    } catch (RuntimeException e) {
+      log.warn("Could not release the leases of worker {} (they expire on their own): {}", workerId, e.getMessage());
+    }
+    stopped.countDown();
+  }
+
+  /** Blocks until the pool stopped or failed. */
+  public void awaitStopped() throws InterruptedException {
+    stopped.await();
+  }
+
+  public boolean awaitStopped(Duration timeout) throws InterruptedException {
+    return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void close() {
+    if (stopped.getCount() > 0) {
+      stop();
+    }
+  }
+
+  /** The error that stopped the pool, if one did. */
+  public Throwable failure() {
+    return failure.get();
+  }
+
+  public String workerId() {
+    return workerId;
+  }
+
+  public long committedTasks() {
+    return committedTasks.get();
+  }
+
+  public long committedRecords() {
+    return committedRecords.get();
+  }
+
+  boolean isRunning() {
+    return running;
+  }
+
+  String jobName() {
+    return config.jobName();
+  }
+
+  long leaseMs() {
+    return config.leaseMs();
+  }
+
+  int maxAttempts() {
+    return config.taskAttempts();
+  }
+
+  void committed(ClaimedTask task, TaskResult result) {
+    committedTasks.incrementAndGet();
+    committedRecords.addAndGet(result.records() + result.deadLetters());
+    log.debug("Committed {} ({} records, {} dead letters)", task, result.records(), result.deadLetters());
+  }
+
+  void fail(Throwable error) {
+    if (failure.compareAndSet(null, error)) {
+      log.error("Worker {} stops: {}", workerId, error.getMessage(), error);
+      running = false;
+      Thread stopper = new Thread(this::stop, "onceflow-worker-stop");
+      stopper.setDaemon(true);
+      stopper.start();
+    }
+  }
+
+  void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
+    }
+  }
+
+  ThreadJobSetup setupFor() {
+    return new ThreadJobSetup(config.jobName(), config.jobParams(), database);
+  }
+
+  private static String host() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (Exception e) {
+      return "unknown-host";
+    }
+  }
+}

@@ -1,0 +1,137 @@
+package io.onceflow.task;
+
+import io.onceflow.api.Job;
+import io.onceflow.api.OnceflowException;
+import io.onceflow.crash.CrashPoint;
+import io.onceflow.crash.CrashPoints;
+import io.onceflow.kafka.RangeReader;
+import io.onceflow.ledger.ClaimedTask;
+import io.onceflow.ledger.SqlErrors;
+import io.onceflow.ledger.TaskQueue;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One worker thread's loop: claim the head task of some partition, read its range, run the
+ * commit protocol, repeat. Owns its job instance and its Kafka consumer (confined to this
+ * thread).
+ *
+ * <p>Retriable errors (a broker or database away) release the task with a backoff and go on; a
+ * fatal error (a ledger inconsistency, deleted offsets) stops the whole worker through {@link
+ * WorkerPool#fail}.
+ */
+final class WorkerThread implements Runnable {
+  private static final Logger log = LoggerFactory.getLogger(WorkerThread.class);
+
+  private final WorkerPool pool;
+  private final Job<Object> job;
+  private final RangeReader reader;
+  private final TaskAttempt attempt;
+  private final TaskQueue queue;
+  private final Backoff idle = new Backoff(20, 200);
+  private final Backoff errors = new Backoff(200, 10_000);
+
+  WorkerThread(WorkerPool pool, Job<Object> job, RangeReader reader, TaskAttempt attempt, TaskQueue queue) {
+    this.pool = pool;
+    this.job = job;
+    this.reader = reader;
+    this.attempt = attempt;
+    this.queue = queue;
+  }
+
+  @Override
+  public void run() {
+    try (reader) {
+      try (ThreadJobSetup setup = pool.setupFor()) {
+        job.open(setup);
+      }
+      while (pool.isRunning()) {
+        if (!runOneTask()) {
+          pool.sleep(idle.next());
+        } else {
+          idle.reset();
+        }
+      }
+    } catch (Throwable e) {
+      pool.fail(e);
+    } finally {
+      closeJob();
+    }
+  }
+
+  /** Returns false when there was nothing to do. */
+  private boolean runOneTask() {
+    Optional<ClaimedTask> claimed;
+    try {
+      claimed = queue.claim(pool.jobName(), pool.workerId(), pool.leaseMs());
+    } catch (OnceflowException e) {
+      if (!e.isRetriable()) {
+        throw e;
+      }
+      log.warn("Cannot claim a task, retrying: {}", e.getMessage());
+      pool.sleep(errors.next());
+      return true;
+    }
+    if (claimed.isEmpty()) {
+      return false;
+    }
+    ClaimedTask task = claimed.get();
+    CrashPoints.reach(CrashPoint.WORKER_CLAIMED);
+    try {
+      List<ConsumerRecord<byte[], byte[]>> records = reader.read(task.range());
+      CrashPoints.reach(CrashPoint.WORKER_RECORDS_READ);
+      TaskResult result = attempt.run(task, records);
+      handle(task, result);
+      errors.reset();
+    } catch (RuntimeException e) {
+      if (!SqlErrors.isRetriable(e)) {
+        releaseQuietly(task, 0, e);
+        throw e;
+      }
+      long delay = errors.next();
+      log.warn("Task {} hit a retriable error, retrying in {} ms: {}", task, delay, e.getMessage());
+      releaseQuietly(task, delay, e);
+    }
+    return true;
+  }
+
+  private void handle(ClaimedTask task, TaskResult result) {
+    switch (result.outcome()) {
+      case COMMITTED -> pool.committed(task, result);
+      case ALREADY_COMMITTED -> log.info("Task {} was already committed by another attempt", task);
+      case NOT_HEAD -> releaseQuietly(task, 100, null);
+      case JOB_FAILED -> {
+        long delay = Math.min(10_000, 200L << Math.min(task.attempts(), 6));
+        log.warn(
+            "Job failed on task {} (attempt {}/{}), rolled back; retrying in {} ms: {}",
+            task,
+            task.attempts(),
+            pool.maxAttempts(),
+            delay,
+            String.valueOf(result.error()),
+            result.error());
+        releaseQuietly(task, delay, result.error());
+      }
+    }
+  }
+
+  private void releaseQuietly(ClaimedTask task, long retryAfterMs, Throwable error) {
+    try {
+      queue.release(task, pool.workerId(), retryAfterMs, error == null ? null : error.toString());
+    } catch (RuntimeException e) {
+      // The lease expires on its own; the task is claimable again then.
+      log.debug("Could not release {}: {}", task, e.getMessage());
+    }
+  }
+
+  private void closeJob() {
+    try {
+      job.close();
+    } catch (Exception e) {
+      log.warn("Job close() failed: {}", e.toString());
+    }
+  }
+}

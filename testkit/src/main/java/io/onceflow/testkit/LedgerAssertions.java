@@ -1,0 +1,192 @@
+package io.onceflow.testkit;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Checks a job's ledger against the invariants of DESIGN.md, reading only the ledger tables:
+ *
+ * <ul>
+ *   <li><b>I1 contiguity</b>: per partition, committed tasks form one gap-free, non-overlapping
+ *       sequence from {@code start_offset} to {@code offsets.until_offset}; planned tasks continue
+ *       it from there;
+ *   <li><b>I2 accounting</b>: every dead letter lies in a committed range, and no committed task
+ *       claims more records than its range holds;
+ *   <li><b>I3 fixed plans</b>: each batch still has the task count and offset count it was
+ *       planned with.
+ * </ul>
+ *
+ * Whether the sink holds exactly the effects of those ranges (the rest of I2) is for the test to
+ * check against ground truth computed without the engine.
+ */
+public final class LedgerAssertions {
+  private LedgerAssertions() {}
+
+  /** Throws an {@link AssertionError} listing every violation found. */
+  public static void assertInvariants(Connection c, String job) throws SQLException {
+    List<String> problems = new ArrayList<>();
+    checkContiguity(c, job, problems);
+    checkDeadLetters(c, job, problems);
+    checkPlansUnchanged(c, job, problems);
+    if (!problems.isEmpty()) {
+      throw new AssertionError(
+          "Ledger of job '" + job + "' breaks its invariants:\n  " + String.join("\n  ", problems));
+    }
+  }
+
+  /** Asserts that nothing planned is left uncommitted. */
+  public static void assertNothingPending(Connection c, String job) throws SQLException {
+    long pending =
+        single(c, "SELECT count(*) FROM onceflow.tasks WHERE job = ? AND state = 'planned'", job);
+    if (pending != 0) {
+      throw new AssertionError("Job '" + job + "' still has " + pending + " uncommitted tasks");
+    }
+  }
+
+  /** Sum over partitions of committed offsets (until - start). */
+  public static long committedOffsets(Connection c, String job) throws SQLException {
+    return single(
+        c,
+        "SELECT coalesce(sum(until_offset - start_offset), 0) FROM onceflow.offsets WHERE job = ?",
+        job);
+  }
+
+  private record Task(long batch, long from, long until, String state) {}
+
+  private static void checkContiguity(Connection c, String job, List<String> problems)
+      throws SQLException {
+    Map<String, long[]> offsets = new LinkedHashMap<>();
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT topic, partition, start_offset, until_offset FROM onceflow.offsets WHERE job = ?")) {
+      s.setString(1, job);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          offsets.put(rs.getString(1) + "-" + rs.getInt(2), new long[] {rs.getLong(3), rs.getLong(4)});
+        }
+      }
+    }
+    Map<String, List<Task>> tasks = new LinkedHashMap<>();
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT topic, partition, batch_id, from_offset, until_offset, state FROM onceflow.tasks"
+                + " WHERE job = ? ORDER BY topic, partition, from_offset")) {
+      s.setString(1, job);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          tasks
+              .computeIfAbsent(rs.getString(1) + "-" + rs.getInt(2), k -> new ArrayList<>())
+              .add(new Task(rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getString(6)));
+        }
+      }
+    }
+    for (String partition : tasks.keySet()) {
+      if (!offsets.containsKey(partition)) {
+        problems.add("I1: tasks of " + partition + " have no offsets row");
+      }
+    }
+    for (Map.Entry<String, long[]> entry : offsets.entrySet()) {
+      String partition = entry.getKey();
+      long expected = entry.getValue()[0];
+      long committedUntil = entry.getValue()[1];
+      boolean planning = false;
+      for (Task t : tasks.getOrDefault(partition, List.of())) {
+        if (t.from() != expected) {
+          problems.add("I1: " + partition + " has a " + (t.from() > expected ? "gap" : "overlap")
+              + " at " + expected + ": next task (batch " + t.batch() + ") starts at " + t.from());
+        }
+        if (t.state().equals("committed")) {
+          if (planning) {
+            problems.add("I1: " + partition + " has committed task [" + t.from() + "," + t.until()
+                + ") after an uncommitted one");
+          }
+          if (t.until() > committedUntil) {
+            problems.add("I1: " + partition + " task [" + t.from() + "," + t.until()
+                + ") is committed beyond the stored offset " + committedUntil);
+          }
+        } else {
+          if (!planning && t.from() != committedUntil) {
+            problems.add("I1: " + partition + " committed offset " + committedUntil
+                + " is not where the first planned task starts (" + t.from() + ")");
+          }
+          planning = true;
+        }
+        expected = t.until();
+      }
+      if (!planning && expected != committedUntil) {
+        problems.add("I1: " + partition + " committed tasks end at " + expected
+            + " but the stored offset is " + committedUntil);
+      }
+    }
+  }
+
+  private static void checkDeadLetters(Connection c, String job, List<String> problems)
+      throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT d.topic, d.partition, d.\"offset\" FROM onceflow.dead_letters d"
+                + " WHERE d.job = ? AND NOT EXISTS (SELECT 1 FROM onceflow.tasks t"
+                + "  WHERE t.job = d.job AND t.topic = d.topic AND t.partition = d.partition"
+                + "  AND t.state = 'committed' AND d.\"offset\" >= t.from_offset"
+                + "  AND d.\"offset\" < t.until_offset)")) {
+      s.setString(1, job);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          problems.add("I2: dead letter " + rs.getString(1) + "-" + rs.getInt(2) + "@"
+              + rs.getLong(3) + " lies outside every committed range");
+        }
+      }
+    }
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT topic, partition, from_offset, until_offset FROM onceflow.tasks WHERE job = ?"
+                + " AND state = 'committed'"
+                + " AND coalesce(records, 0) + coalesce(dead_letters, 0) > until_offset - from_offset")) {
+      s.setString(1, job);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          problems.add("I2: task " + rs.getString(1) + "-" + rs.getInt(2) + "[" + rs.getLong(3)
+              + "," + rs.getLong(4) + ") reports more records than its range holds");
+        }
+      }
+    }
+  }
+
+  private static void checkPlansUnchanged(Connection c, String job, List<String> problems)
+      throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT b.batch_id, b.task_count, b.offset_count, count(t.batch_id),"
+                + " coalesce(sum(t.until_offset - t.from_offset), 0)"
+                + " FROM onceflow.batches b LEFT JOIN onceflow.tasks t"
+                + "  ON t.job = b.job AND t.batch_id = b.batch_id"
+                + " WHERE b.job = ? GROUP BY b.batch_id, b.task_count, b.offset_count"
+                + " HAVING b.task_count <> count(t.batch_id)"
+                + "  OR b.offset_count <> coalesce(sum(t.until_offset - t.from_offset), 0)")) {
+      s.setString(1, job);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          problems.add("I3: batch " + rs.getLong(1) + " was planned with " + rs.getInt(2)
+              + " tasks / " + rs.getLong(3) + " offsets but now has " + rs.getLong(4) + " / "
+              + rs.getLong(5));
+        }
+      }
+    }
+  }
+
+  private static long single(Connection c, String sql, String job) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(sql)) {
+      s.setString(1, job);
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+}
