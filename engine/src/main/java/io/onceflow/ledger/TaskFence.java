@@ -95,7 +95,7 @@ public final class TaskFence {
     OffsetRange r = task.range();
     try (PreparedStatement s =
         c.prepareStatement(
-            "UPDATE onceflow.tasks SET state = 'committed', committed_at = now(),"
+            "UPDATE onceflow.tasks SET state = 'committed', committed_at = clock_timestamp(),"
                 + " lease_holder = NULL, lease_until = NULL, records = ?, dead_letters = ?"
                 + " WHERE job = ? AND batch_id = ? AND topic = ? AND partition = ?"
                 + " AND state = 'planned'")) {

@@ -1,0 +1,62 @@
+package io.onceflow.it;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.onceflow.examples.AggJob;
+import io.onceflow.examples.GroundTruth;
+import io.onceflow.examples.Verdict;
+import io.onceflow.examples.Workload;
+import io.onceflow.runtime.Engine;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Several batches in flight: planned ahead, yet each partition's tasks commit in offset order. */
+class PipeliningIT {
+  @Test
+  void tasksOfOnePartitionCommitInOrderWithSeveralBatchesInFlight() throws Exception {
+    long n = 40_000;
+    try (Scenario s = Scenario.create("pipelined", AggJob.class, Workload.standard().withUsers(1_000), 2)) {
+      s.set("batch.max.records.per.partition", "500").set("batch.max.in.flight", "4")
+          .set("worker.threads", "4");
+      s.produce(0, n);
+      int maxInFlight = 0;
+      try (Engine engine = Engine.start(s.config(), Engine.Role.LOCAL);
+          Connection c = s.connect()) {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (s.committedOffsets() < n && System.nanoTime() < deadline) {
+          maxInFlight = Math.max(maxInFlight, batchesInFlight(c, s.job));
+          TimeUnit.MILLISECONDS.sleep(20);
+        }
+        s.awaitCommitted(n, Duration.ofSeconds(1), () -> engine.failure().map(Throwable::toString).orElse(""));
+      }
+      assertTrue(maxInFlight >= 2, "more than one batch was in flight at some point, saw " + maxInFlight);
+      try (Connection c = s.connect();
+          Statement st = c.createStatement();
+          ResultSet rs = st.executeQuery(
+              "SELECT count(*) FROM (SELECT committed_at, lag(committed_at) OVER"
+                  + " (PARTITION BY topic, partition ORDER BY from_offset) AS previous"
+                  + " FROM onceflow.tasks WHERE job = 'pipelined') t WHERE committed_at <= previous")) {
+        rs.next();
+        assertTrue(rs.getLong(1) == 0, rs.getLong(1) + " tasks committed before an earlier range of their partition");
+        Verdict verdict = GroundTruth.verifyAgg(c, "user_totals", n, s.workload);
+        assertTrue(verdict.passed(), verdict.summary());
+      }
+      s.assertLedgerInvariants();
+    }
+  }
+
+  private static int batchesInFlight(Connection c, String job) throws Exception {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(
+            "SELECT count(DISTINCT batch_id) FROM onceflow.tasks WHERE job = '" + job + "' AND state = 'planned'")) {
+      rs.next();
+      return rs.getInt(1);
+    } catch (java.sql.SQLException e) {
+      return 0; // ledger not created yet
+    }
+  }
+}
