@@ -15,23 +15,35 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code ONCEFLOW_CRASH_MODE} — {@code halt} (default): {@code Runtime.halt(137)}, no
  *       shutdown hook, no finally block, as a power cut; {@code pause}: print {@code
  *       ONCEFLOW-PAUSED-AT <step>} on stdout and freeze that thread, so that a test can {@code
- *       kill -9} the process at a known point.
+ *       kill -9} the process at a known point; {@code stall}: print {@code ONCEFLOW-STALLED-AT
+ *       <step>}, freeze the thread for {@code ONCEFLOW_CRASH_STALL_MS}, then go on as if nothing
+ *       happened — a zombie, like a worker back from a long GC pause or a SIGSTOP.
  * </ul>
  */
 public final class CrashPoints {
   public static final String PAUSED_MARKER = "ONCEFLOW-PAUSED-AT ";
+  public static final String STALLED_MARKER = "ONCEFLOW-STALLED-AT ";
+  public static final String RESUMED_MARKER = "ONCEFLOW-RESUMED-AT ";
+
+  private enum Mode {
+    HALT,
+    PAUSE,
+    STALL
+  }
   private static volatile CrashPoints active = fromEnvironment(System.getenv(), System.out);
 
   private final CrashPoint point;
   private final int after;
-  private final boolean pause;
+  private final Mode mode;
+  private final long stallMs;
   private final PrintStream out;
   private final AtomicInteger hits = new AtomicInteger();
 
-  CrashPoints(CrashPoint point, int after, boolean pause, PrintStream out) {
+  private CrashPoints(CrashPoint point, int after, Mode mode, long stallMs, PrintStream out) {
     this.point = point;
     this.after = after;
-    this.pause = pause;
+    this.mode = mode;
+    this.stallMs = stallMs;
     this.out = out;
   }
 
@@ -41,8 +53,9 @@ public final class CrashPoints {
       return null;
     }
     int after = Integer.parseInt(env.getOrDefault("ONCEFLOW_CRASH_AFTER", "1"));
-    boolean pause = "pause".equalsIgnoreCase(env.getOrDefault("ONCEFLOW_CRASH_MODE", "halt"));
-    return new CrashPoints(CrashPoint.byId(at.trim()), after, pause, out);
+    Mode mode = Mode.valueOf(env.getOrDefault("ONCEFLOW_CRASH_MODE", "halt").trim().toUpperCase());
+    long stallMs = Long.parseLong(env.getOrDefault("ONCEFLOW_CRASH_STALL_MS", "10000"));
+    return new CrashPoints(CrashPoint.byId(at.trim()), after, mode, stallMs, out);
   }
 
   /** Called by the engine at each step; does nothing unless a test armed this step. */
@@ -57,7 +70,19 @@ public final class CrashPoints {
     if (hits.incrementAndGet() != after) {
       return;
     }
-    if (pause) {
+    if (mode == Mode.STALL) {
+      out.println(STALLED_MARKER + point.id());
+      out.flush();
+      try {
+        Thread.sleep(stallMs);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      out.println(RESUMED_MARKER + point.id());
+      out.flush();
+      return;
+    }
+    if (mode == Mode.PAUSE) {
       out.println(PAUSED_MARKER + point.id());
       out.flush();
       while (true) {

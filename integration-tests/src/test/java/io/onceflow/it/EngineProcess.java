@@ -71,6 +71,14 @@ final class EngineProcess implements AutoCloseable {
     process.waitFor(30, TimeUnit.SECONDS);
   }
 
+  /** Sends a signal by name ({@code STOP}, {@code CONT}, …) with the {@code kill} command. */
+  void signal(String name) throws IOException, InterruptedException {
+    int exit = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start().waitFor();
+    if (exit != 0) {
+      throw new AssertionError("kill -" + name + " " + process.pid() + " failed with " + exit);
+    }
+  }
+
   /** SIGTERM, then waits for the exit code. */
   int terminate(Duration timeout) throws InterruptedException {
     process.destroy();

@@ -1,0 +1,52 @@
+package io.onceflow.it;
+
+import io.onceflow.api.Job;
+import io.onceflow.api.JobSetup;
+import io.onceflow.api.Record;
+import io.onceflow.api.TaskContext;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Stores every record (value.format=string) in {@code seen}, and throws on any value that starts
+ * with "poison": the job a user ships with a bug that one kind of record triggers. Counts its
+ * calls so a test can check that isolating a bad record costs O(log n) calls.
+ */
+public final class PoisonJob implements Job<String> {
+  static final AtomicLong CALLS = new AtomicLong();
+
+  @Override
+  public void open(JobSetup setup) throws Exception {
+    try (Statement s = setup.setupConnection().createStatement()) {
+      s.execute("CREATE TABLE IF NOT EXISTS seen (partition int, \"offset\" bigint, value text,"
+          + " PRIMARY KEY (partition, \"offset\"))");
+    } catch (java.sql.SQLException e) {
+      if (!"23505".equals(e.getSQLState()) && !"42P07".equals(e.getSQLState())) {
+        throw e;
+      }
+    }
+  }
+
+  @Override
+  public void process(List<Record<String>> records, TaskContext context) throws Exception {
+    CALLS.incrementAndGet();
+    try (PreparedStatement s =
+        context.connection().prepareStatement("INSERT INTO seen VALUES (?, ?, ?)")) {
+      for (Record<String> r : records) {
+        s.setInt(1, r.partition());
+        s.setLong(2, r.offset());
+        s.setString(3, r.value());
+        s.addBatch();
+      }
+      // Written first, then the failure: the rollback must take these rows away too.
+      s.executeBatch();
+    }
+    for (Record<String> r : records) {
+      if (r.value().startsWith("poison")) {
+        throw new IllegalStateException("cannot handle " + r.value());
+      }
+    }
+  }
+}
