@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -33,8 +32,8 @@ import picocli.CommandLine.Spec;
  * <p>It only ever touches its own table and its own job's ledger rows (see {@link DemoSink}), so
  * pointing it at a PostgreSQL that holds other data is safe.
  *
- * <p>Ctrl-C stops the engine, the broker and the embedded PostgreSQL before the JVM exits (code
- * 130, as for any interrupted command).
+ * <p>Ctrl-C stops the engine, the embedded PostgreSQL and the broker, in that order, before the
+ * JVM exits (code 130, as for any interrupted command): see {@link DemoEnvironment}.
  */
 @Command(
     name = "demo",
@@ -110,14 +109,13 @@ public final class DemoCommand implements Callable<Integer> {
       paramLabel = "S",
       defaultValue = "600",
       description =
-          "Give up (exit 1) if the events are not all produced and committed within S seconds"
+          "Give up (exit 1) if not every event is committed S seconds after the demo started"
               + " (default: ${DEFAULT-VALUE}).")
   long timeoutSeconds;
 
   @Spec CommandSpec spec;
 
   private final Map<String, String> env;
-  private final AtomicReference<Engine> engine = new AtomicReference<>();
 
   public DemoCommand(Map<String, String> env) {
     this.env = env;
@@ -141,14 +139,11 @@ public final class DemoCommand implements Callable<Integer> {
             records,
             users));
     try (DemoEnvironment servers = DemoEnvironment.start(givenPostgresUrl(), this::say)) {
-      Thread onInterrupt = cleanupOnInterrupt(servers);
-      try {
-        int code = run(servers, workload, started + TimeUnit.SECONDS.toNanos(timeoutSeconds));
+      int code = run(servers, workload, started + TimeUnit.SECONDS.toNanos(timeoutSeconds));
+      if (!servers.stopping()) {
         say("Finished in " + Seconds.since(started) + "; stopping the servers.");
-        return code;
-      } finally {
-        removeHook(onInterrupt);
       }
+      return code;
     }
   }
 
@@ -157,16 +152,14 @@ public final class DemoCommand implements Callable<Integer> {
     long produceStart = System.nanoTime();
     DemoTopic.create(servers.bootstrapServers(), partitions);
     DemoTopic.fill(servers.bootstrapServers(), workload, records);
-    double produceSeconds = Seconds.between(produceStart, System.nanoTime());
     say(
         String.format(
             Locale.ROOT,
-            "Topic       %s (%d partitions): produced %,d events in %s (%,.0f events/s)",
+            "Topic       %s (%d partitions): produced %,d events in %s",
             DemoTopic.NAME,
             partitions,
             records,
-            Seconds.format(produceSeconds),
-            records / Math.max(produceSeconds, 1e-9)));
+            Seconds.since(produceStart)));
     try (DemoSink sink = DemoSink.prepare(servers.postgresUrl())) {
       say(
           "Sink        table "
@@ -193,18 +186,20 @@ public final class DemoCommand implements Callable<Integer> {
             cap));
     long started = System.nanoTime();
     Engine running = Engine.start(engineConfig(servers, cap), Engine.Role.LOCAL);
-    engine.set(running);
+    servers.beforeStop(running::stop);
     Optional<String> problem;
     long done;
-    Progress last;
     try {
-      problem = awaitAllCommitted(running, sink, started, deadline);
+      problem = awaitAllCommitted(running, servers, sink, started, deadline);
       done = System.nanoTime();
-      last = sink.progress();
     } finally {
       running.stop();
     }
+    if (servers.stopping()) {
+      return ExitCodes.FAILURE; // the JVM is ending: the shutdown hook has the last word
+    }
     double seconds = Seconds.between(started, done);
+    Progress last = sink.progress();
     if (problem.isPresent()) {
       say("Verdict     FAIL: " + problem.get());
       return ExitCodes.FAILURE;
@@ -228,14 +223,19 @@ public final class DemoCommand implements Callable<Integer> {
   /**
    * Polls the ledger until every record is committed, showing progress about once a second.
    *
-   * @return why it stopped early (the engine failed, the deadline passed), or empty when done
+   * @return why it stopped early (the engine failed, the deadline passed, Ctrl-C), or empty when
+   *     done
    */
   private Optional<String> awaitAllCommitted(
-      Engine running, DemoSink sink, long started, long deadline) throws InterruptedException {
+      Engine running, DemoEnvironment servers, DemoSink sink, long started, long deadline)
+      throws InterruptedException {
     ProgressLine line = new ProgressLine(out(), System.console() != null, records);
     long shown = started;
     try {
       while (true) {
+        if (servers.stopping()) {
+          return Optional.of("interrupted");
+        }
         Optional<Throwable> failure = running.failure();
         if (failure.isPresent()) {
           return Optional.of("the engine failed: " + failure.get().getMessage());
@@ -309,34 +309,6 @@ public final class DemoCommand implements Callable<Integer> {
     if (value < min) {
       throw new ParameterException(
           spec.commandLine(), option + " must be at least " + min + ", was " + value);
-    }
-  }
-
-  /**
-   * On Ctrl-C or SIGTERM: stop the engine first (its tasks roll back or finish), then the servers,
-   * so nothing is left running. On a normal end this hook is removed unused.
-   */
-  private Thread cleanupOnInterrupt(DemoEnvironment servers) {
-    Thread hook =
-        new Thread(
-            () -> {
-              System.err.println("\nonceflow: demo interrupted, stopping the engine and servers");
-              Engine running = engine.get();
-              if (running != null) {
-                running.stop();
-              }
-              servers.close();
-            },
-            "onceflow-demo-cleanup");
-    Runtime.getRuntime().addShutdownHook(hook);
-    return hook;
-  }
-
-  private static void removeHook(Thread hook) {
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException shuttingDown) {
-      // the hook is running or has run; it does the cleanup
     }
   }
 

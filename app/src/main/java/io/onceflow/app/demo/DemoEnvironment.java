@@ -8,6 +8,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.Comparator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -23,24 +26,32 @@ import java.util.stream.Stream;
  * <p>Both start in parallel (an embedded PostgreSQL takes about as long as the broker's format
  * step), which saves a newcomer a couple of seconds on the first command they ever run.
  *
- * <p>The broker is a real KRaft broker in a forked JVM ({@link EmbeddedKafkaBroker}); the embedded
- * PostgreSQL is a real server too (zonky's binaries, run through {@code unshare} when we are root).
- * If this JVM is killed, both watch for it: the broker's watchdog and PostgreSQL's own shutdown
- * hook (on a normal or signalled exit) end them.
+ * <h2>Ctrl-C and SIGTERM</h2>
+ *
+ * One shutdown hook, registered before anything starts, tears down in order: first whatever was
+ * handed to {@link #beforeStop} (the engine, so its workers roll back or finish while their
+ * database still answers; given at most a few seconds), then the embedded PostgreSQL, then the
+ * broker, then the temporary directory. The embedded PostgreSQL's own hook is therefore switched off: JVM hooks run
+ * concurrently, and it would shut the database down under the workers' open transactions. If this
+ * JVM is killed outright, the broker's watchdog still ends the broker; an embedded PostgreSQL
+ * outlives it (zonky removes stale data directories at its next start).
  */
 final class DemoEnvironment implements AutoCloseable {
-  private final Path workDir;
-  private final EmbeddedKafkaBroker broker;
-  private final EmbeddedPostgres embeddedPostgres;
-  private final String postgresUrl;
-  private final AtomicBoolean closed = new AtomicBoolean();
+  private static final long ENGINE_STOP_GRACE_MS = 5_000;
 
-  private DemoEnvironment(
-      Path workDir, EmbeddedKafkaBroker broker, EmbeddedPostgres embedded, String postgresUrl) {
+  private final Path workDir;
+  private final Thread hook;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  // set while starting, read by the shutdown hook
+  private volatile EmbeddedKafkaBroker broker;
+  private volatile EmbeddedPostgres embeddedPostgres;
+  private volatile Runnable beforeStop = () -> {};
+  private volatile boolean stopping;
+  private String postgresUrl;
+
+  private DemoEnvironment(Path workDir) {
     this.workDir = workDir;
-    this.broker = broker;
-    this.embeddedPostgres = embedded;
-    this.postgresUrl = postgresUrl;
+    this.hook = new Thread(this::onInterrupt, "onceflow-demo-cleanup");
   }
 
   /**
@@ -49,24 +60,35 @@ final class DemoEnvironment implements AutoCloseable {
    * @param say receives one line per server as it is ready
    */
   static DemoEnvironment start(String givenPostgresUrl, Consumer<String> say) {
-    Path workDir = createWorkDir();
+    DemoEnvironment servers = new DemoEnvironment(createWorkDir());
+    Runtime.getRuntime().addShutdownHook(servers.hook);
+    try {
+      servers.startServers(givenPostgresUrl, say);
+      return servers;
+    } catch (RuntimeException e) {
+      servers.close();
+      throw e;
+    }
+  }
+
+  private void startServers(String givenPostgresUrl, Consumer<String> say) {
     long started = System.nanoTime();
-    CompletableFuture<TimedPostgres> postgres =
-        givenPostgresUrl == null
-            ? CompletableFuture.supplyAsync(DemoEnvironment::startEmbeddedPostgres)
-            : CompletableFuture.completedFuture(new TimedPostgres(null, ""));
+    CompletableFuture<String> postgres;
     if (givenPostgresUrl == null) {
       say.accept(
           "PostgreSQL  no --postgres-url or ONCEFLOW_POSTGRES_URL given: starting an embedded"
               + " PostgreSQL for this run");
+      postgres = CompletableFuture.supplyAsync(this::startEmbeddedPostgres);
+    } else {
+      checkReachable(givenPostgresUrl); // before the broker: a typo should cost no time
+      postgres = CompletableFuture.completedFuture("using " + Urls.withoutSecrets(givenPostgresUrl));
+      postgresUrl = givenPostgresUrl;
     }
-    EmbeddedKafkaBroker broker;
     try {
-      broker = startBroker(workDir);
+      broker = EmbeddedKafkaBroker.start(workDir.resolve("kafka"));
     } catch (RuntimeException e) {
-      postgres.thenAccept(p -> closeQuietly(p.server()));
-      deleteQuietly(workDir);
-      throw e;
+      postgres.exceptionally(ignored -> null).join(); // let close() find the server, if any
+      throw new OnceflowException("Cannot start the demo's Kafka broker: " + e.getMessage(), e);
     }
     say.accept(
         "Kafka       started a KRaft broker at "
@@ -76,22 +98,42 @@ final class DemoEnvironment implements AutoCloseable {
             + " (log: "
             + broker.logFile()
             + ")");
-    TimedPostgres embedded;
     try {
-      embedded = postgres.join();
+      say.accept("PostgreSQL  " + postgres.join());
     } catch (CompletionException e) {
-      broker.stop();
-      deleteQuietly(workDir);
       throw e.getCause() instanceof RuntimeException cause ? cause : e;
     }
-    EmbeddedPostgres server = embedded.server();
-    String url = server == null ? givenPostgresUrl : server.getJdbcUrl("postgres", "postgres");
-    say.accept(
-        "PostgreSQL  "
-            + (server == null
-                ? "using " + Urls.withoutSecrets(url)
-                : "embedded server ready at " + url + " in " + embedded.took()));
-    return new DemoEnvironment(workDir, broker, server, url);
+  }
+
+  private static void checkReachable(String url) {
+    try (Connection connection = DriverManager.getConnection(url)) {
+      connection.isValid(5);
+    } catch (SQLException e) {
+      throw new OnceflowException(
+          "Cannot connect to PostgreSQL at "
+              + Urls.withoutSecrets(url)
+              + ": "
+              + String.valueOf(e.getMessage()).replaceFirst("\\.$", "")
+              + ". Check --postgres-url (or ONCEFLOW_POSTGRES_URL) and that the server is running.",
+          e);
+    }
+  }
+
+  /** Starts the embedded server; returns the line that announces it. */
+  private String startEmbeddedPostgres() {
+    long started = System.nanoTime();
+    try {
+      embeddedPostgres = EmbeddedPostgres.builder().setRegisterShutdownHook(false).start();
+    } catch (IOException | RuntimeException e) {
+      throw new OnceflowException(
+          "Cannot start an embedded PostgreSQL ("
+              + e.getMessage()
+              + "). It needs the `unshare` command when run as root; or give a server with"
+              + " --postgres-url jdbc:postgresql://host:5432/db?user=...",
+          e);
+    }
+    postgresUrl = embeddedPostgres.getJdbcUrl("postgres", "postgres");
+    return "embedded server ready at " + postgresUrl + " in " + Seconds.since(started);
   }
 
   String bootstrapServers() {
@@ -102,21 +144,68 @@ final class DemoEnvironment implements AutoCloseable {
     return postgresUrl;
   }
 
-  boolean embeddedPostgres() {
-    return embeddedPostgres != null;
+  /** Runs {@code action} first if the JVM is asked to end while the servers are up. */
+  void beforeStop(Runnable action) {
+    beforeStop = action;
   }
 
   /**
-   * Stops the broker and the embedded PostgreSQL, and deletes the broker's data. Idempotent: the
-   * demo's interrupt hook and its normal end may both call it.
+   * Stops the embedded PostgreSQL and the broker, and deletes the broker's data. Idempotent: the
+   * shutdown hook and the demo's normal end may both get here.
    */
   @Override
   public void close() {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook runs, or has run, and tears down itself
+    }
+    stopAll();
+  }
+
+  private void onInterrupt() {
+    if (closed.get()) {
+      return;
+    }
+    stopping = true;
+    System.err.println();
+    System.err.println("onceflow: demo interrupted; stopping the engine and the servers");
+    Thread stopper = new Thread(beforeStop, "onceflow-demo-engine-stop");
+    stopper.setDaemon(true);
+    stopper.start();
+    try {
+      // A worker reading from the broker, which the broker launcher's own hook is stopping at
+      // this very moment, may wait out its read timeout. Nothing depends on a clean stop here:
+      // an unfinished task's transaction rolls back when its connection goes.
+      stopper.join(ENGINE_STOP_GRACE_MS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      stopAll();
+    }
+  }
+
+  /** True once the JVM was asked to end: the demo's own thread should stop reporting. */
+  boolean stopping() {
+    return stopping;
+  }
+
+  private void stopAll() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    broker.stop();
-    closeQuietly(embeddedPostgres);
+    EmbeddedPostgres postgres = embeddedPostgres;
+    if (postgres != null) {
+      try {
+        postgres.close();
+      } catch (IOException | RuntimeException e) {
+        System.err.println("onceflow: could not stop the embedded PostgreSQL: " + e.getMessage());
+      }
+    }
+    EmbeddedKafkaBroker kafka = broker;
+    if (kafka != null) {
+      kafka.stop();
+    }
     deleteQuietly(workDir);
   }
 
@@ -128,49 +217,12 @@ final class DemoEnvironment implements AutoCloseable {
     }
   }
 
-  private static EmbeddedKafkaBroker startBroker(Path workDir) {
-    try {
-      return EmbeddedKafkaBroker.start(workDir.resolve("kafka"));
-    } catch (RuntimeException e) {
-      throw new OnceflowException("Cannot start the demo's Kafka broker: " + e.getMessage(), e);
-    }
-  }
-
-  /** A started embedded server (null when the user gave one) and how long it took. */
-  private record TimedPostgres(EmbeddedPostgres server, String took) {}
-
-  private static TimedPostgres startEmbeddedPostgres() {
-    long started = System.nanoTime();
-    try {
-      EmbeddedPostgres server = EmbeddedPostgres.builder().start();
-      return new TimedPostgres(server, Seconds.since(started));
-    } catch (IOException | RuntimeException e) {
-      throw new OnceflowException(
-          "Cannot start an embedded PostgreSQL ("
-              + e.getMessage()
-              + "). It needs the `unshare` command when run as root; or give a server with"
-              + " --postgres-url jdbc:postgresql://host:5432/db?user=...",
-          e);
-    }
-  }
-
-  private static void closeQuietly(EmbeddedPostgres postgres) {
-    if (postgres == null) {
-      return;
-    }
-    try {
-      postgres.close();
-    } catch (IOException | RuntimeException e) {
-      System.err.println("onceflow: could not stop the embedded PostgreSQL: " + e.getMessage());
-    }
-  }
-
-  /** Best effort: a file the broker still writes while dying must not turn a PASS into an error. */
+  /** Best effort: a leftover temporary directory must not turn a PASS into an error. */
   private static void deleteQuietly(Path dir) {
     try (Stream<Path> files = Files.walk(dir)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException | UncheckedIOException e) {
-      // a leftover temp directory is harmless
+      // harmless: it lives under the system's temporary directory
     }
   }
 }
