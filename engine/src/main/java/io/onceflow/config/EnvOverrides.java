@@ -37,6 +37,7 @@ public final class EnvOverrides {
    *   <li>{@code ONCEFLOW_CONFIG}: path of the configuration file the application loads;
    *   <li>{@code ONCEFLOW_HOME}: the installation directory;
    *   <li>{@code ONCEFLOW_BROKER_CLASSPATH}: class path of the embedded Kafka broker;
+   *   <li>{@code ONCEFLOW_JAVA_OPTS}: JVM options read by the {@code onceflow} launcher script;
    *   <li>{@code ONCEFLOW_TEST_*}: switches of the test suites;
    *   <li>{@code ONCEFLOW_CRASH_*}: crash injection points of the failure tests.
    * </ul>
@@ -46,6 +47,7 @@ public final class EnvOverrides {
           "ONCEFLOW_CONFIG",
           "ONCEFLOW_HOME",
           "ONCEFLOW_BROKER_CLASSPATH",
+          "ONCEFLOW_JAVA_OPTS",
           "ONCEFLOW_TEST_*",
           "ONCEFLOW_CRASH_*");
 
