@@ -1,5 +1,7 @@
 package io.onceflow.examples;
 
+import io.onceflow.testkit.TestDatabase;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -43,9 +45,9 @@ class AggJobTest {
 
   @BeforeEach
   void openJob() throws Exception {
-    setup = db.connect();
+    setup = db.connectInTransaction();
     setup.setAutoCommit(true);
-    task = db.connect();
+    task = db.connectInTransaction();
     job = new AggJob();
     job.open(new FakeJobSetup(setup, Map.of()));
   }

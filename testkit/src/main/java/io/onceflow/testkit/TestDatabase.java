@@ -86,6 +86,16 @@ public final class TestDatabase implements AutoCloseable {
     return DriverManager.getConnection(jdbcUrl());
   }
 
+  /**
+   * A new connection with auto-commit off, like a task's: for tests that drive a job's
+   * transaction themselves (commit, roll back, replay).
+   */
+  public Connection connectInTransaction() throws SQLException {
+    Connection connection = connect();
+    connection.setAutoCommit(false);
+    return connection;
+  }
+
   /** The database name, {@code onceflow_test_<12 hex digits>}. */
   public String name() {
     return name;

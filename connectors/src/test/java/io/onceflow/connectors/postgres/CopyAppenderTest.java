@@ -1,5 +1,7 @@
 package io.onceflow.connectors.postgres;
 
+import io.onceflow.testkit.TestDatabase;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -59,7 +61,7 @@ class CopyAppenderTest {
 
   @BeforeEach
   void openTransaction() throws SQLException {
-    connection = db.connect();
+    connection = db.connectInTransaction();
     execute(
         "CREATE TABLE sink (id int, s text, n bigint, d double precision, b boolean, bytes bytea)");
     connection.commit();

@@ -1,5 +1,7 @@
 package io.onceflow.connectors.postgres;
 
+import io.onceflow.testkit.TestDatabase;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -34,7 +36,7 @@ class DeltaUpsertTest {
 
   @BeforeEach
   void createTable() throws SQLException {
-    connection = db.connect();
+    connection = db.connectInTransaction();
     execute(
         "CREATE TABLE totals (user_id text PRIMARY KEY, events bigint NOT NULL, amount bigint NOT"
             + " NULL)");
