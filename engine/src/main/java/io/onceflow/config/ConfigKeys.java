@@ -116,6 +116,37 @@ public final class ConfigKeys {
                   + " letter).")
           .build();
 
+  public static final ConfigKey<MissingTopicPolicy> SOURCE_MISSING_TOPIC =
+      key("source.missing.topic", ConfigType.enumOf(MissingTopicPolicy.class))
+          .defaultValue(MissingTopicPolicy.WAIT)
+          .doc(
+              "A topic of `source.topics` that does not exist: `wait` (the driver logs it and"
+                  + " plans it as soon as it is created) or `fail` (the driver stops with an error"
+                  + " naming the topic, exit code 1).")
+          .build();
+
+  public static final ConfigKey<DeletedOffsetsPolicy> SOURCE_DELETED_OFFSETS =
+      key("source.deleted.offsets", ConfigType.enumOf(DeletedOffsetsPolicy.class))
+          .defaultValue(DeletedOffsetsPolicy.FAIL)
+          .doc(
+              "Offsets of a planned range that Kafka deleted (retention) before they were"
+                  + " processed: `fail` (the worker stops with an error naming the partition and"
+                  + " the missing range, exit code 1) or `skip` (the missing range is recorded in"
+                  + " `onceflow.gaps` in the task's transaction and the rest of the range is"
+                  + " processed).")
+          .build();
+
+  public static final ConfigKey<PoisonPolicy> JOB_POISON_POLICY =
+      key("job.poison.policy", ConfigType.enumOf(PoisonPolicy.class))
+          .defaultValue(PoisonPolicy.DEAD_LETTER)
+          .doc(
+              "A record that cannot be deserialized, or that the job fails on after"
+                  + " `worker.task.attempts`: `dead-letter` (isolated by bisection under"
+                  + " savepoints, stored in `onceflow.dead_letters`, the rest of the range"
+                  + " commits) or `fail` (nothing of the task commits; the worker stops with an"
+                  + " error naming `topic-partition@offset` and the exception, exit code 1).")
+          .build();
+
   // ---- batches ----------------------------------------------------------------------------
 
   public static final ConfigKey<Long> BATCH_INTERVAL_MS =
@@ -170,6 +201,16 @@ public final class ConfigKeys {
           .doc(
               "Attempts at a failing task before its range is bisected and the failing records"
                   + " become dead letters.")
+          .build();
+
+  public static final ConfigKey<Long> WORKER_SHUTDOWN_GRACE_MS =
+      key("worker.shutdown.grace.ms", ConfigType.LONG)
+          .defaultValue(10_000L)
+          .validator(Validator.atLeast(0))
+          .doc(
+              "On SIGTERM, how long a worker lets its running tasks finish before it abandons"
+                  + " them: their transactions are aborted (nothing commits) and their leases"
+                  + " released, so another worker claims them at once.")
           .build();
 
   public static final ConfigKey<Long> DRIVER_STANDBY_POLL_MS =
@@ -230,12 +271,16 @@ public final class ConfigKeys {
           SOURCE_STARTING_TIMESTAMP,
           SOURCE_STARTING_OFFSETS,
           VALUE_FORMAT,
+          SOURCE_MISSING_TOPIC,
+          SOURCE_DELETED_OFFSETS,
+          JOB_POISON_POLICY,
           BATCH_INTERVAL_MS,
           BATCH_MAX_RECORDS_PER_PARTITION,
           BATCH_MAX_IN_FLIGHT,
           WORKER_THREADS,
           WORKER_LEASE_MS,
           WORKER_TASK_ATTEMPTS,
+          WORKER_SHUTDOWN_GRACE_MS,
           DRIVER_STANDBY_POLL_MS,
           KAFKA_BOOTSTRAP_SERVERS,
           POSTGRES_URL,

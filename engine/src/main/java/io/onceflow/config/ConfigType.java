@@ -120,7 +120,8 @@ public final class ConfigType<T> {
   }
 
   static String lowerName(Enum<?> e) {
-    return e.name().toLowerCase(Locale.ROOT);
+    // DEAD_LETTER is written dead-letter, as a user types it in a properties file
+    return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
   private static long parseLong(String s) {

@@ -174,6 +174,22 @@ public final class OnceflowConfig {
     return get(ConfigKeys.WORKER_TASK_ATTEMPTS);
   }
 
+  public PoisonPolicy poisonPolicy() {
+    return get(ConfigKeys.JOB_POISON_POLICY);
+  }
+
+  public DeletedOffsetsPolicy deletedOffsetsPolicy() {
+    return get(ConfigKeys.SOURCE_DELETED_OFFSETS);
+  }
+
+  public MissingTopicPolicy missingTopicPolicy() {
+    return get(ConfigKeys.SOURCE_MISSING_TOPIC);
+  }
+
+  public long shutdownGraceMs() {
+    return get(ConfigKeys.WORKER_SHUTDOWN_GRACE_MS);
+  }
+
   public long standbyPollMs() {
     return get(ConfigKeys.DRIVER_STANDBY_POLL_MS);
   }

@@ -2,7 +2,9 @@ package io.onceflow.task;
 
 import io.onceflow.api.Job;
 import io.onceflow.api.OnceflowException;
+import io.onceflow.api.PoisonRecordException;
 import io.onceflow.api.Record;
+import io.onceflow.config.PoisonPolicy;
 import io.onceflow.crash.CrashPoint;
 import io.onceflow.crash.CrashPoints;
 import io.onceflow.job.RecordDecoder;
@@ -50,6 +52,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * records: it bisects the range under savepoints taken after the fence, turns the records that
  * fail alone into dead letters, and commits the rest with the offsets, atomically.
  *
+ * <p>Under {@link PoisonPolicy#FAIL} the same isolation runs, but a record it names (or a record
+ * that could not be deserialized, or one the job dead-letters itself) rolls the whole transaction
+ * back instead, and the attempt ends {@link Outcome#POISONED} with an error naming the record: the
+ * worker stops, the partition's offset does not move.
+ *
  * <p>Not thread-safe: one per worker thread, like its job instance.
  */
 final class TaskAttempt {
@@ -57,12 +64,19 @@ final class TaskAttempt {
   private final Job<Object> job;
   private final RecordDecoder decoder;
   private final int maxAttempts;
+  private final PoisonPolicy poisonPolicy;
 
-  TaskAttempt(Database database, Job<Object> job, RecordDecoder decoder, int maxAttempts) {
+  TaskAttempt(
+      Database database,
+      Job<Object> job,
+      RecordDecoder decoder,
+      int maxAttempts,
+      PoisonPolicy poisonPolicy) {
     this.database = database;
     this.job = job;
     this.decoder = decoder;
     this.maxAttempts = maxAttempts;
+    this.poisonPolicy = poisonPolicy;
   }
 
   TaskResult run(ClaimedTask task, List<ConsumerRecord<byte[], byte[]>> raw) {
@@ -104,6 +118,9 @@ final class TaskAttempt {
               r.topic(), r.partition(), r.offset(), r.key(), r.value(),
               RecordDecoder.headers(r), f.error()));
     }
+    if (poisonPolicy == PoisonPolicy.FAIL && !deadLetters.isEmpty()) {
+      return poisoned(task, deadLetters); // undecodable: no attempt of the job can help
+    }
     TaskContextImpl context = new TaskContextImpl(GuardedConnection.wrap(c), task, deadLetters);
     List<Record<Object>> records = decoded.records();
     if (task.attempts() > maxAttempts) {
@@ -119,6 +136,9 @@ final class TaskAttempt {
       }
     }
     CrashPoints.reach(CrashPoint.WORKER_JOB_WRITTEN);
+    if (poisonPolicy == PoisonPolicy.FAIL && !deadLetters.isEmpty()) {
+      return poisoned(task, deadLetters);
+    }
 
     DeadLetterStore.insert(c, task, deadLetters);
     CrashPoints.reach(CrashPoint.WORKER_DEAD_LETTERS_WRITTEN);
@@ -137,6 +157,23 @@ final class TaskAttempt {
     c.commit();
     CrashPoints.reach(CrashPoint.WORKER_COMMITTED);
     return new TaskResult(Outcome.COMMITTED, applied, deadLetters.size(), null);
+  }
+
+  /** The attempt's end under {@code job.poison.policy=fail}; the caller rolls back. */
+  private static TaskResult poisoned(ClaimedTask task, List<DeadLetter> deadLetters) {
+    DeadLetter first =
+        deadLetters.stream().min(java.util.Comparator.comparingLong(DeadLetter::offset)).get();
+    return new TaskResult(
+        Outcome.POISONED,
+        0,
+        0,
+        new PoisonRecordException(
+            first.topic(),
+            first.partition(),
+            first.offset(),
+            task.toString(),
+            first.errorClass(),
+            first.errorMessage()));
   }
 
   private static void rollbackQuietly(Connection c) {

@@ -11,7 +11,12 @@ record TaskResult(Outcome outcome, int records, int deadLetters, Throwable error
     /** An earlier range of the partition is not committed yet; nothing was written. */
     NOT_HEAD,
     /** The job threw; everything was rolled back. */
-    JOB_FAILED
+    JOB_FAILED,
+    /**
+     * A record could not be handled and the poison policy is {@code fail}: everything was rolled
+     * back, and the error says which record; the worker stops.
+     */
+    POISONED
   }
 
   static TaskResult of(Outcome outcome) {

@@ -85,7 +85,7 @@ public final class WorkerPool implements AutoCloseable {
               "onceflow-" + config.jobName() + "-" + i,
               Duration.ofMillis(Math.max(30_000, config.leaseMs())),
               clock);
-      TaskAttempt attempt = new TaskAttempt(database, job, decoder, config.taskAttempts());
+      TaskAttempt attempt = new TaskAttempt(database, job, decoder, config.taskAttempts(), config.poisonPolicy());
       Thread thread =
           new Thread(new WorkerThread(this, job, reader, attempt, queue), "onceflow-worker-" + i);
       threads.add(thread);

@@ -115,6 +115,7 @@ final class WorkerThread implements Runnable {
             result.error());
         releaseQuietly(task, delay, result.error());
       }
+      case POISONED -> throw (RuntimeException) result.error(); // released by the caller
     }
   }
 

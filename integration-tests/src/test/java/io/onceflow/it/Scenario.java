@@ -120,6 +120,13 @@ final class Scenario implements AutoCloseable {
     }
   }
 
+  /** I1–I3 only: a job stopped on purpose may leave planned tasks behind. */
+  void assertLedgerInvariantsAllowingPending() throws SQLException {
+    try (Connection c = database.connect()) {
+      LedgerAssertions.assertInvariants(c, job);
+    }
+  }
+
   Connection connect() throws SQLException {
     return database.connect();
   }
