@@ -3,6 +3,7 @@ package io.onceflow.ledger;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.onceflow.api.OnceflowException;
+import io.onceflow.config.Secrets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -57,7 +58,7 @@ public final class Database implements AutoCloseable {
     } catch (RuntimeException e) {
       throw new OnceflowException(
           "Cannot connect to PostgreSQL at "
-              + Urls.withoutSecrets(url)
+              + Secrets.maskUrl(url)
               + ": "
               + SqlErrors.rootMessage(e)
               + ". Check postgres.url / postgres.user / postgres.password and that the server is"

@@ -23,7 +23,7 @@ public final class LedgerAdmin {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
-        for (String table : new String[] {"dead_letters", "tasks", "batches", "offsets", "workers", "jobs"}) {
+        for (String table : new String[] {"dead_letters", "gaps", "tasks", "batches", "offsets", "workers", "jobs"}) {
           try (PreparedStatement s =
               c.prepareStatement("DELETE FROM onceflow." + table + " WHERE job = ?")) {
             s.setString(1, job);

@@ -6,7 +6,7 @@ import io.onceflow.job.JobLoader;
 import io.onceflow.kafka.KafkaProbe;
 import io.onceflow.ledger.Database;
 import io.onceflow.ledger.LedgerSchema;
-import io.onceflow.ledger.Urls;
+import io.onceflow.config.Secrets;
 import io.onceflow.plan.Driver;
 import io.onceflow.task.WorkerPool;
 import java.time.Clock;
@@ -72,7 +72,7 @@ public final class Engine implements AutoCloseable {
             role.name().toLowerCase() + "-" + config.jobName());
     try {
       LedgerSchema.migrate(database.dataSource());
-      log.info("Ledger ready at {}", Urls.withoutSecrets(config.postgresUrl()));
+      log.info("Ledger ready at {}", Secrets.maskUrl(config.postgresUrl()));
       Driver driver = role.drives ? new Driver(config, database) : null;
       WorkerPool workers =
           role.works ? new WorkerPool(config, database, jobs, Clock.systemUTC()) : null;

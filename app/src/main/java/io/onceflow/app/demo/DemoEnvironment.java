@@ -2,7 +2,7 @@ package io.onceflow.app.demo;
 
 import io.onceflow.api.OnceflowException;
 import io.onceflow.embedded.EmbeddedKafkaBroker;
-import io.onceflow.ledger.Urls;
+import io.onceflow.config.Secrets;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -81,7 +81,7 @@ final class DemoEnvironment implements AutoCloseable {
       postgres = CompletableFuture.supplyAsync(this::startEmbeddedPostgres);
     } else {
       checkReachable(givenPostgresUrl); // before the broker: a typo should cost no time
-      postgres = CompletableFuture.completedFuture("using " + Urls.withoutSecrets(givenPostgresUrl));
+      postgres = CompletableFuture.completedFuture("using " + Secrets.maskUrl(givenPostgresUrl));
       postgresUrl = givenPostgresUrl;
     }
     try {
@@ -111,7 +111,7 @@ final class DemoEnvironment implements AutoCloseable {
     } catch (SQLException e) {
       throw new OnceflowException(
           "Cannot connect to PostgreSQL at "
-              + Urls.withoutSecrets(url)
+              + Secrets.maskUrl(url)
               + ": "
               + String.valueOf(e.getMessage()).replaceFirst("\\.$", "")
               + ". Check --postgres-url (or ONCEFLOW_POSTGRES_URL) and that the server is running.",
