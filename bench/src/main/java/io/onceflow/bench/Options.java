@@ -1,0 +1,99 @@
+package io.onceflow.bench;
+
+import io.onceflow.examples.Workload;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The benchmark's flags.
+ *
+ * <pre>
+ * --records N            records to load and drain (default 5,000,000, WORKLOAD.md's N)
+ * --runs R               runs per measurement; throughput is the median (default 3)
+ * --only a,b             phases to run: raw, baseline, agg, append, latency (default all)
+ * --set key=value        an engine configuration override (repeatable); default: engine defaults
+ * --heap SIZE            -Xmx/-Xms of the engine JVM (default 512m)
+ * --jfr                  record a JFR profile of every engine run (in the work directory)
+ * --jvm-opt OPT          an extra option for the engine JVM (repeatable)
+ * --latency-seconds S    how long the latency run produces (default 15)
+ * --latency-warmup S     seconds at its start left out of the percentiles (default 3)
+ * --latency-rate R       fixed input rate; default half the median engine AGG throughput
+ * --postgres-url URL     use this database instead of creating one (or ONCEFLOW_BENCH_POSTGRES_URL)
+ * --update FILE          write the results section of FILE (e.g. BENCHMARKS.md)
+ * --command TEXT         the command line to print in the report
+ * --broker-prop k=v      an extra broker property (repeatable)
+ * </pre>
+ */
+final class Options {
+  long records = Workload.RECORDS;
+  int runs = 3;
+  Set<String> only = new LinkedHashSet<>(List.of("raw", "baseline", "agg", "append", "latency"));
+  Map<String, String> engineSettings = new LinkedHashMap<>();
+  String engineHeap = "512m";
+  boolean jfr;
+  List<String> jvmOptions = new ArrayList<>();
+  int latencySeconds = 15;
+  int latencyWarmupSeconds = 3;
+  double latencyRate;
+  String postgresUrl = System.getenv("ONCEFLOW_BENCH_POSTGRES_URL");
+  Path update;
+  String command = "bench/run.sh";
+  Map<String, String> brokerProps = new LinkedHashMap<>();
+
+  boolean phase(String name) {
+    return only.contains(name);
+  }
+
+  static Options parse(String[] args) {
+    Options o = new Options();
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      String v = i + 1 < args.length ? args[i + 1] : null;
+      switch (a) {
+        case "--records" -> o.records = Long.parseLong(need(a, v).replace("_", ""));
+        case "--runs" -> o.runs = Integer.parseInt(need(a, v));
+        case "--only" -> o.only = new LinkedHashSet<>(List.of(need(a, v).split(",")));
+        case "--set" -> put(o.engineSettings, a, need(a, v));
+        case "--heap" -> o.engineHeap = need(a, v);
+        case "--jfr" -> {
+          o.jfr = true;
+          continue;
+        }
+        case "--jvm-opt" -> o.jvmOptions.add(need(a, v));
+        case "--latency-seconds" -> o.latencySeconds = Integer.parseInt(need(a, v));
+        case "--latency-warmup" -> o.latencyWarmupSeconds = Integer.parseInt(need(a, v));
+        case "--latency-rate" -> o.latencyRate = Double.parseDouble(need(a, v));
+        case "--postgres-url" -> o.postgresUrl = need(a, v);
+        case "--update" -> o.update = Path.of(need(a, v));
+        case "--command" -> o.command = need(a, v);
+        case "--broker-prop" -> put(o.brokerProps, a, need(a, v));
+        default -> throw new IllegalArgumentException("unknown flag " + a + " (see Options.java)");
+      }
+      i++;
+    }
+    if (o.records < 1 || o.runs < 1) {
+      throw new IllegalArgumentException("--records and --runs must be >= 1");
+    }
+    return o;
+  }
+
+  private static String need(String flag, String value) {
+    if (value == null) {
+      throw new IllegalArgumentException(flag + " needs a value");
+    }
+    return value;
+  }
+
+  private static void put(Map<String, String> map, String flag, String kv) {
+    int eq = kv.indexOf('=');
+    if (eq < 1) {
+      throw new IllegalArgumentException(flag + " needs key=value, got " + kv);
+    }
+    map.put(kv.substring(0, eq), kv.substring(eq + 1));
+  }
+}
