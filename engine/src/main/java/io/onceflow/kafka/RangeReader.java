@@ -24,6 +24,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * compaction): the read ends when the consumer's position reaches {@code until}, not after
  * {@code until - from} records. Records at or past {@code until} are dropped.
  *
+ * <p>Offsets retention deleted before they were read are a different matter: the consumer
+ * reports them out of range ({@code auto.offset.reset=none}), and the read either fails with a
+ * {@link DeletedOffsetsException} or, when asked to skip, reports them as gaps.
+ *
  * <p><b>Threading:</b> confined to the worker thread that created it, as is its consumer, which
  * it reuses for every task of that thread; when a task continues where the thread's previous
  * task of the same partition ended, no seek is needed.
@@ -46,8 +50,24 @@ public final class RangeReader implements AutoCloseable {
     this.clock = clock;
   }
 
+  /**
+   * The records of {@code range}. Offsets Kafka deleted (retention) fail the read with a {@link
+   * DeletedOffsetsException} naming them.
+   */
   public List<ConsumerRecord<byte[], byte[]>> read(OffsetRange range) {
+    return read(range, false).records();
+  }
+
+  /** What a read found: the records, and the sub-ranges Kafka had deleted (when skipping). */
+  public record Read(List<ConsumerRecord<byte[], byte[]>> records, List<OffsetRange> gaps) {}
+
+  /**
+   * The records of {@code range}; with {@code skipDeleted}, offsets Kafka deleted are returned as
+   * gaps instead of failing the read, and reading goes on at the log's new start.
+   */
+  public Read read(OffsetRange range, boolean skipDeleted) {
     TopicPartition tp = new TopicPartition(range.topic(), range.partition());
+    List<OffsetRange> gaps = new ArrayList<>(0);
     try {
       positionAt(tp, range.from());
       List<ConsumerRecord<byte[], byte[]>> records =
@@ -55,7 +75,22 @@ public final class RangeReader implements AutoCloseable {
       long lastProgress = clock.millis();
       long position = range.from();
       while (position < range.until()) {
-        ConsumerRecords<byte[], byte[]> polled = consumer.poll(POLL);
+        ConsumerRecords<byte[], byte[]> polled;
+        try {
+          polled = consumer.poll(POLL);
+        } catch (OffsetOutOfRangeException e) {
+          OffsetRange gap = deleted(range, tp, e.offsetOutOfRangePartitions().getOrDefault(tp, position));
+          if (!skipDeleted) {
+            throw new DeletedOffsetsException(range, gap);
+          }
+          gaps.add(gap);
+          position = gap.until();
+          if (position < range.until()) {
+            consumer.seek(tp, position);
+          }
+          lastProgress = clock.millis();
+          continue;
+        }
         for (ConsumerRecord<byte[], byte[]> record : polled.records(tp)) {
           if (record.offset() >= range.from() && record.offset() < range.until()) {
             records.add(record);
@@ -72,14 +107,13 @@ public final class RangeReader implements AutoCloseable {
               null);
         }
       }
-      return records;
-    } catch (OffsetOutOfRangeException e) {
+      if (!gaps.isEmpty()) {
+        forgetPosition(); // the consumer's position jumped; start the next task with a seek
+      }
+      return new Read(records, gaps);
+    } catch (DeletedOffsetsException e) {
       forgetPosition();
-      throw new OnceflowException(
-          "Offsets of " + range + " are no longer in Kafka (deleted by retention?): "
-              + e.getMessage()
-              + ". The range cannot be processed; reset the job's offsets or enable skipping.",
-          e);
+      throw e;
     } catch (org.apache.kafka.common.errors.RetriableException e) {
       forgetPosition();
       throw new RetriableException("Could not read " + range + ": " + e.getMessage(), e);
@@ -87,6 +121,22 @@ public final class RangeReader implements AutoCloseable {
       forgetPosition();
       throw new OnceflowException("Could not read " + range + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The deleted part of {@code range} that starts at {@code position}: up to the log's new start,
+   * at most the range's end. A log that starts at or before the position was not shortened by
+   * retention (it was truncated or recreated): that is no gap to skip, but an error.
+   */
+  private OffsetRange deleted(OffsetRange range, TopicPartition tp, long position) {
+    long logStart = consumer.beginningOffsets(List.of(tp), Duration.ofSeconds(30)).get(tp);
+    if (logStart <= position) {
+      throw new OnceflowException(
+          "Kafka says offset " + position + " of " + tp + " is out of range, yet the log starts at "
+              + logStart + ": the topic was truncated or recreated, not shortened by retention."
+              + " The planned range " + range + " cannot be read; reset the job's offsets.");
+    }
+    return new OffsetRange(range.topic(), range.partition(), position, Math.min(logStart, range.until()));
   }
 
   private void positionAt(TopicPartition tp, long from) {

@@ -1,6 +1,7 @@
 package io.onceflow.task;
 
 import io.onceflow.api.Job;
+import io.onceflow.api.OffsetRange;
 import io.onceflow.api.OnceflowException;
 import io.onceflow.api.PoisonRecordException;
 import io.onceflow.api.Record;
@@ -12,8 +13,10 @@ import io.onceflow.ledger.ClaimedTask;
 import io.onceflow.ledger.Database;
 import io.onceflow.ledger.DeadLetter;
 import io.onceflow.ledger.DeadLetterStore;
+import io.onceflow.ledger.GapStore;
 import io.onceflow.ledger.SqlErrors;
 import io.onceflow.ledger.TaskFence;
+import io.onceflow.metrics.EngineMetrics;
 import io.onceflow.task.TaskResult.Outcome;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -35,7 +38,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  *       <td>the offset did not move; the range is re-run whole (I1, I2)</td></tr>
  *   <tr><td>job writes through the task connection</td><td>rolled back with the fence</td>
  *       <td>no job write survives without its offsets (I2)</td></tr>
- *   <tr><td>dead letters inserted, task row marked committed, guard</td><td>rolled back</td>
+ *   <tr><td>dead letters and gaps inserted, task row marked committed, guard</td><td>rolled back</td>
  *       <td>same transaction: all of it or none (I2)</td></tr>
  *   <tr><td>COMMIT sent, acknowledgement lost</td><td>committed or not, unknown</td>
  *       <td>the retry starts from BEGIN: its fence finds 0 rows and the committed task row, and
@@ -65,26 +68,37 @@ final class TaskAttempt {
   private final RecordDecoder decoder;
   private final int maxAttempts;
   private final PoisonPolicy poisonPolicy;
+  private final EngineMetrics metrics;
 
   TaskAttempt(
       Database database,
       Job<Object> job,
       RecordDecoder decoder,
       int maxAttempts,
-      PoisonPolicy poisonPolicy) {
+      PoisonPolicy poisonPolicy,
+      EngineMetrics metrics) {
     this.database = database;
     this.job = job;
     this.decoder = decoder;
     this.maxAttempts = maxAttempts;
     this.poisonPolicy = poisonPolicy;
+    this.metrics = metrics;
   }
 
   TaskResult run(ClaimedTask task, List<ConsumerRecord<byte[], byte[]>> raw) {
+    return run(task, raw, List.of());
+  }
+
+  /**
+   * @param gaps offsets of the range Kafka had deleted, skipped by policy: recorded in {@code
+   *     onceflow.gaps} in the task's transaction
+   */
+  TaskResult run(ClaimedTask task, List<ConsumerRecord<byte[], byte[]>> raw, List<OffsetRange> gaps) {
     RecordDecoder.Decoded decoded = decoder.decode(raw);
     try (Connection c = database.connection()) {
       c.setAutoCommit(false);
       try {
-        TaskResult result = inTransaction(c, task, decoded);
+        TaskResult result = inTransaction(c, task, decoded, gaps);
         if (result.outcome() != Outcome.COMMITTED) {
           c.rollback();
         }
@@ -98,7 +112,8 @@ final class TaskAttempt {
     }
   }
 
-  private TaskResult inTransaction(Connection c, ClaimedTask task, RecordDecoder.Decoded decoded)
+  private TaskResult inTransaction(
+      Connection c, ClaimedTask task, RecordDecoder.Decoded decoded, List<OffsetRange> gaps)
       throws SQLException {
     if (!TaskFence.fence(c, task)) {
       c.rollback();
@@ -141,6 +156,7 @@ final class TaskAttempt {
     }
 
     DeadLetterStore.insert(c, task, deadLetters);
+    GapStore.insert(c, task, gaps);
     CrashPoints.reach(CrashPoint.WORKER_DEAD_LETTERS_WRITTEN);
     int applied = decoded.records().size() + decoded.failures().size() - deadLetters.size();
     TaskFence.markCommitted(c, task, applied, deadLetters.size());
@@ -154,7 +170,9 @@ final class TaskAttempt {
                   + " or commit the task connection itself."));
     }
     CrashPoints.reach(CrashPoint.WORKER_BEFORE_COMMIT);
+    long commitStarted = System.nanoTime();
     c.commit();
+    metrics.taskCommitTime(System.nanoTime() - commitStarted);
     CrashPoints.reach(CrashPoint.WORKER_COMMITTED);
     return new TaskResult(Outcome.COMMITTED, applied, deadLetters.size(), null);
   }

@@ -1,6 +1,7 @@
 package io.onceflow.task;
 
 import io.onceflow.api.Job;
+import io.onceflow.config.DeletedOffsetsPolicy;
 import io.onceflow.config.OnceflowConfig;
 import io.onceflow.crash.CrashPoint;
 import io.onceflow.crash.CrashPoints;
@@ -8,8 +9,10 @@ import io.onceflow.job.RecordDecoder;
 import io.onceflow.kafka.RangeReader;
 import io.onceflow.ledger.ClaimedTask;
 import io.onceflow.ledger.Database;
+import io.onceflow.ledger.PartitionId;
 import io.onceflow.ledger.TaskQueue;
 import io.onceflow.ledger.WorkerRegistry;
+import io.onceflow.metrics.EngineMetrics;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -21,6 +24,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -52,9 +56,21 @@ public final class WorkerPool implements AutoCloseable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicLong committedTasks = new AtomicLong();
   private final AtomicLong committedRecords = new AtomicLong();
+  private final AtomicInteger runningTasks = new AtomicInteger();
+  private final EngineMetrics metrics;
   private volatile boolean running;
 
   public WorkerPool(OnceflowConfig config, Database database, Supplier<Job<?>> jobFactory, Clock clock) {
+    this(config, database, jobFactory, clock, EngineMetrics.none());
+  }
+
+  public WorkerPool(
+      OnceflowConfig config,
+      Database database,
+      Supplier<Job<?>> jobFactory,
+      Clock clock,
+      EngineMetrics metrics) {
+    this.metrics = metrics;
     this.config = config;
     this.database = database;
     this.jobFactory = jobFactory;
@@ -76,6 +92,8 @@ public final class WorkerPool implements AutoCloseable {
   public synchronized void start() {
     registry.register(workerId, config.jobName(), host(), ProcessHandle.current().pid(), config.workerThreads());
     running = true;
+    metrics.workerThreads(config.workerThreads());
+    metrics.tasksInFlight(runningTasks::get);
     RecordDecoder decoder = new RecordDecoder(config.valueFormat());
     for (int i = 0; i < config.workerThreads(); i++) {
       Job<Object> job = (Job<Object>) jobFactory.get();
@@ -85,7 +103,7 @@ public final class WorkerPool implements AutoCloseable {
               "onceflow-" + config.jobName() + "-" + i,
               Duration.ofMillis(Math.max(30_000, config.leaseMs())),
               clock);
-      TaskAttempt attempt = new TaskAttempt(database, job, decoder, config.taskAttempts(), config.poisonPolicy());
+      TaskAttempt attempt = new TaskAttempt(database, job, decoder, config.taskAttempts(), config.poisonPolicy(), metrics);
       Thread thread =
           new Thread(new WorkerThread(this, job, reader, attempt, queue), "onceflow-worker-" + i);
       threads.add(thread);
@@ -175,11 +193,33 @@ public final class WorkerPool implements AutoCloseable {
     return config.leaseMs();
   }
 
+  boolean skipsDeletedOffsets() {
+    return config.deletedOffsetsPolicy() == DeletedOffsetsPolicy.SKIP;
+  }
+
   int maxAttempts() {
     return config.taskAttempts();
   }
 
+  EngineMetrics metrics() {
+    return metrics;
+  }
+
+  /** A worker thread took a task; {@link #taskEnded} follows in a finally block. */
+  void taskStarted() {
+    runningTasks.incrementAndGet();
+  }
+
+  void taskEnded(long nanos) {
+    runningTasks.decrementAndGet();
+    metrics.taskProcessed(nanos);
+  }
+
   void committed(ClaimedTask task, TaskResult result) {
+    metrics.taskCommitted(
+        new PartitionId(task.range().topic(), task.range().partition()),
+        task.range().count(),
+        result.deadLetters());
     committedTasks.incrementAndGet();
     committedRecords.addAndGet(result.records() + result.deadLetters());
     log.debug("Committed {} ({} records, {} dead letters)", task, result.records(), result.deadLetters());

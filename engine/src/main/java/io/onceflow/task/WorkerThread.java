@@ -8,9 +8,8 @@ import io.onceflow.kafka.RangeReader;
 import io.onceflow.ledger.ClaimedTask;
 import io.onceflow.ledger.SqlErrors;
 import io.onceflow.ledger.TaskQueue;
-import java.util.List;
+import io.onceflow.metrics.EngineMetrics.RetryReason;
 import java.util.Optional;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,10 +79,20 @@ final class WorkerThread implements Runnable {
     }
     ClaimedTask task = claimed.get();
     CrashPoints.reach(CrashPoint.WORKER_CLAIMED);
+    long started = System.nanoTime(); // a duration for metrics only, never a decision
+    pool.taskStarted();
     try {
-      List<ConsumerRecord<byte[], byte[]>> records = reader.read(task.range());
+      RangeReader.Read read = reader.read(task.range(), pool.skipsDeletedOffsets());
+      pool.metrics().taskRead(System.nanoTime() - started);
+      if (!read.gaps().isEmpty()) {
+        log.warn(
+            "Task {}: Kafka had deleted offsets {} before they were read"
+                + " (source.deleted.offsets=skip); recording them in onceflow.gaps",
+            task,
+            read.gaps());
+      }
       CrashPoints.reach(CrashPoint.WORKER_RECORDS_READ);
-      TaskResult result = attempt.run(task, records);
+      TaskResult result = attempt.run(task, read.records(), read.gaps());
       handle(task, result);
       errors.reset();
     } catch (RuntimeException e) {
@@ -93,7 +102,10 @@ final class WorkerThread implements Runnable {
       }
       long delay = errors.next();
       log.warn("Task {} hit a retriable error, retrying in {} ms: {}", task, delay, e.getMessage());
+      pool.metrics().taskRetried(RetryReason.RETRIABLE);
       releaseQuietly(task, delay, e);
+    } finally {
+      pool.taskEnded(System.nanoTime() - started);
     }
     return true;
   }
@@ -104,6 +116,7 @@ final class WorkerThread implements Runnable {
       case ALREADY_COMMITTED -> log.info("Task {} was already committed by another attempt", task);
       case NOT_HEAD -> releaseQuietly(task, 100, null);
       case JOB_FAILED -> {
+        pool.metrics().taskRetried(RetryReason.JOB_FAILED);
         long delay = Math.min(10_000, 200L << Math.min(task.attempts(), 6));
         log.warn(
             "Job failed on task {} (attempt {}/{}), rolled back; retrying in {} ms: {}",

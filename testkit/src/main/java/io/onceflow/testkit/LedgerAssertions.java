@@ -18,6 +18,10 @@ import java.util.Map;
  *       it from there;
  *   <li><b>I2 accounting</b>: every dead letter lies in a committed range, and no committed task
  *       claims more records than its range holds;
+ *   <li><b>gaps</b> ({@code source.deleted.offsets=skip}): each gap lies inside one committed task
+ *       of its batch, gaps do not overlap, no dead letter lies in a gap, and a task's records and
+ *       dead letters fit in what its gaps leave of its range. A gap plus its task still cover the
+ *       planned range, so I1 is checked on tasks as planned;
  *   <li><b>I3 fixed plans</b>: each batch still has the task count and offset count it was
  *       planned with.
  * </ul>
@@ -33,6 +37,9 @@ public final class LedgerAssertions {
     List<String> problems = new ArrayList<>();
     checkContiguity(c, job, problems);
     checkDeadLetters(c, job, problems);
+    if (hasGapsTable(c)) {
+      checkGaps(c, job, problems);
+    }
     checkPlansUnchanged(c, job, problems);
     if (!problems.isEmpty()) {
       throw new AssertionError(
@@ -153,6 +160,71 @@ public final class LedgerAssertions {
         while (rs.next()) {
           problems.add("I2: task " + rs.getString(1) + "-" + rs.getInt(2) + "[" + rs.getLong(3)
               + "," + rs.getLong(4) + ") reports more records than its range holds");
+        }
+      }
+    }
+  }
+
+  /** Ledgers created before gaps were recorded have no {@code onceflow.gaps}. */
+  private static boolean hasGapsTable(Connection c) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT to_regclass('onceflow.gaps') IS NOT NULL");
+        ResultSet rs = s.executeQuery()) {
+      rs.next();
+      return rs.getBoolean(1);
+    }
+  }
+
+  private static void checkGaps(Connection c, String job, List<String> problems)
+      throws SQLException {
+    report(
+        c,
+        job,
+        problems,
+        "SELECT 'gap ' || g.topic || '-' || g.partition || '[' || g.from_offset || ','"
+            + " || g.until_offset || ') of batch ' || g.batch_id || ' lies in no committed task of"
+            + " its batch' FROM onceflow.gaps g WHERE g.job = ? AND NOT EXISTS (SELECT 1 FROM"
+            + " onceflow.tasks t WHERE t.job = g.job AND t.batch_id = g.batch_id AND t.topic ="
+            + " g.topic AND t.partition = g.partition AND t.state = 'committed' AND g.from_offset"
+            + " >= t.from_offset AND g.until_offset <= t.until_offset)");
+    report(
+        c,
+        job,
+        problems,
+        "SELECT 'gaps of ' || a.topic || '-' || a.partition || ' overlap at ' || b.from_offset"
+            + " FROM onceflow.gaps a JOIN onceflow.gaps b ON a.job = b.job AND a.topic = b.topic"
+            + " AND a.partition = b.partition AND a.from_offset < b.from_offset"
+            + " AND b.from_offset < a.until_offset WHERE a.job = ?");
+    report(
+        c,
+        job,
+        problems,
+        "SELECT 'dead letter ' || d.topic || '-' || d.partition || '@' || d.\"offset\""
+            + " || ' lies in a gap Kafka had deleted' FROM onceflow.dead_letters d JOIN"
+            + " onceflow.gaps g ON g.job = d.job AND g.topic = d.topic AND g.partition ="
+            + " d.partition AND d.\"offset\" >= g.from_offset AND d.\"offset\" < g.until_offset"
+            + " WHERE d.job = ?");
+    report(
+        c,
+        job,
+        problems,
+        "SELECT 'task ' || t.topic || '-' || t.partition || '[' || t.from_offset || ','"
+            + " || t.until_offset || ') reports more records than its gaps leave' FROM"
+            + " onceflow.tasks t JOIN onceflow.gaps g ON g.job = t.job AND g.batch_id = t.batch_id"
+            + " AND g.topic = t.topic AND g.partition = t.partition WHERE t.job = ?"
+            + " AND t.state = 'committed' GROUP BY t.topic, t.partition, t.from_offset,"
+            + " t.until_offset, t.records, t.dead_letters HAVING coalesce(t.records, 0)"
+            + " + coalesce(t.dead_letters, 0) > t.until_offset - t.from_offset"
+            + " - sum(g.until_offset - g.from_offset)");
+  }
+
+  /** Adds "I2: " + each first column the query (one {@code job} parameter) returns. */
+  private static void report(Connection c, String job, List<String> problems, String sql)
+      throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(sql)) {
+      s.setString(1, job);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          problems.add("I2: " + rs.getString(1));
         }
       }
     }
