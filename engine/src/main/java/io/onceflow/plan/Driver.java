@@ -2,6 +2,7 @@ package io.onceflow.plan;
 
 import io.onceflow.api.OffsetRange;
 import io.onceflow.api.OnceflowException;
+import io.onceflow.config.MissingTopicPolicy;
 import io.onceflow.config.OnceflowConfig;
 import io.onceflow.crash.CrashPoint;
 import io.onceflow.crash.CrashPoints;
@@ -190,7 +191,18 @@ public final class Driver implements AutoCloseable {
     return planned.stream().anyMatch(r -> r.count() == config.maxRecordsPerPartition());
   }
 
+  /**
+   * Topics of {@code source.topics} that do not exist: with {@code source.missing.topic=fail} the
+   * driver stops (nothing of this plan is written); with {@code wait} it says so once per change
+   * and plans the topics that exist.
+   */
   private void warnAboutMissing(List<String> missing) {
+    if (!missing.isEmpty() && config.missingTopicPolicy() == MissingTopicPolicy.FAIL) {
+      throw new OnceflowException(
+          "Topic(s) " + missing + " of job '" + config.jobName() + "' do not exist in Kafka at "
+              + config.kafkaBootstrapServers() + " (source.missing.topic=fail). Create them, fix"
+              + " source.topics, or set source.missing.topic=wait.");
+    }
     if (!missing.isEmpty() && !missing.equals(lastMissing)) {
       log.warn(
           "Job '{}' waits for topic(s) {} which do not exist yet; create them or fix source.topics",
