@@ -51,6 +51,7 @@ public final class Main implements Runnable {
     cli.addSubcommand("driver", new EngineCommand.Driver(env));
     cli.addSubcommand("worker", new EngineCommand.Worker(env));
     cli.addSubcommand("demo", new DemoCommand(env));
+    cli.addSubcommand("dead-letters", DeadLettersCommand.create(env));
     cli.setExecutionExceptionHandler(new ErrorReporter(() -> main.verbose));
     cli.setUsageHelpAutoWidth(true);
     return cli;

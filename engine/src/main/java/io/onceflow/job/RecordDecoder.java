@@ -46,6 +46,11 @@ public final class RecordDecoder {
     return new Decoded(records, failures);
   }
 
+  /** One value in the configured format; throws what the format's parser throws. */
+  public Object decodeValue(byte[] bytes) throws IOException {
+    return value(bytes);
+  }
+
   private Object value(byte[] bytes) throws IOException {
     if (bytes == null) {
       return null;
