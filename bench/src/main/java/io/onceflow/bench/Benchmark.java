@@ -204,13 +204,14 @@ public final class Benchmark {
               Long.parseLong(p.getProperty("maxHeapBytes", "0")),
               tasks.size(),
               EngineRunner.batches(url, job),
-              Long.parseLong(p.getProperty("gcMillis", "0")));
+              Long.parseLong(p.getProperty("gcMillis", "0")),
+              Double.parseDouble(p.getProperty("cpuSeconds", "NaN")) * 1e6 / o.records);
       series.add(result);
       say(String.format(Locale.ROOT,
           "%s run %d: %,.0f records/s (%.2f s drain), %d tasks in %d batches, task p50 %.0f ms p99 %.0f ms,"
-              + " peak heap %d MiB of %d, GC %d ms: %s",
+              + " peak heap %d MiB of %d, GC %d ms, engine CPU %.2f µs/record: %s",
           series.name, run, result.rate(), drain, result.tasks(), result.batches(), result.taskP50(), result.taskP99(),
-          result.peakHeap() >> 20, result.maxHeap() >> 20, result.gcMillis(),
+          result.peakHeap() >> 20, result.maxHeap() >> 20, result.gcMillis(), result.cpuMicrosPerRecord(),
           result.error() == null ? "PASS " + verdict.summary() : "FAIL " + result.error()));
       RawPostgres.drop(url, table);
     }
@@ -353,7 +354,7 @@ public final class Benchmark {
         value = Double.NaN;
         error = e.getMessage();
       }
-      s.add(new RunResult(value, o.records / value, error, Double.NaN, Double.NaN, 0, 0, 0, 0, 0));
+      s.add(new RunResult(value, o.records / value, error, Double.NaN, Double.NaN, 0, 0, 0, 0, 0, Double.NaN));
       say(String.format(Locale.ROOT, "%s run %d: %,.0f records/s%s", name, run, value,
           error == null ? "" : " FAIL " + error));
     }
@@ -403,7 +404,8 @@ public final class Benchmark {
       long maxHeap,
       long tasks,
       long batches,
-      long gcMillis) {}
+      long gcMillis,
+      double cpuMicrosPerRecord) {}
 
   static final class Series {
     final String name;

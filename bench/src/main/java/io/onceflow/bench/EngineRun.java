@@ -50,6 +50,7 @@ public final class EngineRun {
     try (Engine engine = Engine.start(config, Engine.Role.LOCAL);
         Connection c = DriverManager.getConnection(config.postgresUrl(), config.postgresProperties())) {
       long started = System.nanoTime();
+      long cpuAtStart = processCpuNanos();
       Files.writeString(Path.of(report + ".started"), "started\n");
       long committed = 0;
       long deadline = started + timeoutMs * 1_000_000L;
@@ -74,6 +75,7 @@ public final class EngineRun {
       out.setProperty("committed", Long.toString(committed));
       out.setProperty("startSeconds", Double.toString((started - t0) / 1e9));
       out.setProperty("drainSeconds", Double.toString((done - started) / 1e9));
+      out.setProperty("cpuSeconds", Double.toString((processCpuNanos() - cpuAtStart) / 1e9));
     }
     heap.stopSampling();
     out.setProperty("peakHeapUsedBytes", Long.toString(heap.peakUsed));
@@ -91,6 +93,15 @@ public final class EngineRun {
       out.store(w, "EngineRun");
     }
     System.exit(exit);
+  }
+
+  /** CPU time of this whole JVM (all threads, GC included), in nanoseconds; -1 if unknown. */
+  static long processCpuNanos() {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getProcessCpuTime();
+    }
+    return -1;
   }
 
   static long committed(Connection c, String job) throws SQLException {

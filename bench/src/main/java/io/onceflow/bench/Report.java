@@ -70,17 +70,17 @@ final class Report {
     }
     b.append('\n');
     b.append("Every engine run:\n\n");
-    b.append("| run | records/s | drain s | tasks | batches | task p50 / p99 ms | peak heap | GC ms | ground truth |\n");
-    b.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
+    b.append("| run | records/s | drain s | tasks | batches | task p50 / p99 ms | peak heap | GC ms | engine CPU µs/record | ground truth |\n");
+    b.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
     for (Series s : new Series[] {r.agg, r.append}) {
       if (s == null) {
         continue;
       }
       int i = 1;
       for (Benchmark.RunResult run : s.runs) {
-        b.append(String.format(Locale.ROOT, "| %s #%d | %,.0f | %.2f | %d | %d | %.0f / %.0f | %s | %d | %s |%n",
+        b.append(String.format(Locale.ROOT, "| %s #%d | %,.0f | %.2f | %d | %d | %.0f / %.0f | %s | %d | %.2f | %s |%n",
             s.name, i++, run.rate(), run.seconds(), run.tasks(), run.batches(), run.taskP50(), run.taskP99(),
-            mib(run.peakHeap()), run.gcMillis(), run.error() == null ? "pass" : "FAIL: " + run.error()));
+            mib(run.peakHeap()), run.gcMillis(), run.cpuMicrosPerRecord(), run.error() == null ? "pass" : "FAIL: " + run.error()));
       }
     }
     b.append('\n');
