@@ -174,6 +174,29 @@ public final class ConfigKeys {
                   + " to this many.")
           .build();
 
+  public static final ConfigKey<Long> SOURCE_MAX_RATE_PER_PARTITION =
+      key("source.max.rate.per.partition", ConfigType.LONG)
+          .validator(Validator.positive())
+          .doc(
+              "Records per second each partition is read at, at most: a batch's range holds at"
+                  + " most `batch.interval.ms` × this many offsets (at least 1), and a range capped"
+                  + " by it waits for the next interval. Unset: only"
+                  + " `batch.max.records.per.partition` bounds a batch.")
+          .build();
+
+  public static final ConfigKey<Backpressure> BATCH_BACKPRESSURE =
+      key("batch.backpressure", ConfigType.enumOf(Backpressure.class))
+          .defaultValue(Backpressure.OFF)
+          .doc(
+              "`on`: when batches take longer than `batch.interval.ms` to process, or wait longer"
+                  + " than it to start, the driver lowers the per-partition cap to what the workers"
+                  + " were seen to process in one interval (a PI controller on completed batches),"
+                  + " and raises it again as they keep up; never above"
+                  + " `batch.max.records.per.partition` or the rate limit. Keeps each batch's"
+                  + " latency near the interval under load, at some cost in catch-up throughput."
+                  + " `off`: the caps alone decide.")
+          .build();
+
   // ---- workers and driver -----------------------------------------------------------------
 
   public static final ConfigKey<Integer> WORKER_THREADS =
@@ -260,6 +283,31 @@ public final class ConfigKeys {
                   + " transaction, the rest renew leases and plan: at least `worker.threads`.")
           .build();
 
+  // ---- http -------------------------------------------------------------------------------
+
+  public static final ConfigKey<Integer> HTTP_PORT =
+      key("http.port", ConfigType.INT)
+          .validator(
+              new Validator<Number>(
+                  "between 0 and 65535", n -> n.intValue() >= 0 && n.intValue() <= 65535))
+          .doc(
+              "Port of the process's read-only HTTP endpoints: `/metrics` (Prometheus) and"
+                  + " `/health` on every role; on `run` and `driver` also the status page `/` and"
+                  + " `/api/status`, `/api/batches` (docs/operations.md). `0` picks a free port,"
+                  + " logged at start. Unset: no HTTP server.")
+          .build();
+
+  public static final ConfigKey<String> HTTP_BIND_ADDRESS =
+      key("http.bind.address", ConfigType.STRING)
+          .defaultValue("127.0.0.1")
+          .validator(Validator.matching("[A-Za-z0-9.:\\[\\]_-]{1,255}", "a host name or IP address"))
+          .doc(
+              "Address the HTTP endpoints listen on. The default serves this machine only; set"
+                  + " `0.0.0.0` to let a Prometheus or a browser elsewhere reach them (in a"
+                  + " container, say). They never show secrets, but they do show topic names,"
+                  + " offsets and hosts.")
+          .build();
+
   private static final List<ConfigKey<?>> ALL =
       List.of(
           JOB_NAME,
@@ -277,6 +325,8 @@ public final class ConfigKeys {
           BATCH_INTERVAL_MS,
           BATCH_MAX_RECORDS_PER_PARTITION,
           BATCH_MAX_IN_FLIGHT,
+          SOURCE_MAX_RATE_PER_PARTITION,
+          BATCH_BACKPRESSURE,
           WORKER_THREADS,
           WORKER_LEASE_MS,
           WORKER_TASK_ATTEMPTS,
@@ -286,7 +336,9 @@ public final class ConfigKeys {
           POSTGRES_URL,
           POSTGRES_USER,
           POSTGRES_PASSWORD,
-          POSTGRES_POOL_SIZE);
+          POSTGRES_POOL_SIZE,
+          HTTP_PORT,
+          HTTP_BIND_ADDRESS);
 
   private static final Map<String, ConfigKey<?>> BY_NAME =
       ALL.stream().collect(Collectors.toUnmodifiableMap(ConfigKey::name, Function.identity()));

@@ -162,6 +162,17 @@ public final class OnceflowConfig {
     return get(ConfigKeys.BATCH_MAX_IN_FLIGHT);
   }
 
+  /** {@code source.max.rate.per.partition} in records per second; 0 when unset (no limit). */
+  public long maxRatePerPartition() {
+    Long rate = get(ConfigKeys.SOURCE_MAX_RATE_PER_PARTITION);
+    return rate == null ? 0 : rate;
+  }
+
+  /** Whether {@code batch.backpressure=on}. */
+  public boolean backpressure() {
+    return get(ConfigKeys.BATCH_BACKPRESSURE) == Backpressure.ON;
+  }
+
   public int workerThreads() {
     return get(ConfigKeys.WORKER_THREADS);
   }
@@ -268,6 +279,18 @@ public final class OnceflowConfig {
 
   public int postgresPoolSize() {
     return get(ConfigKeys.POSTGRES_POOL_SIZE);
+  }
+
+  // ---- http -------------------------------------------------------------------------------
+
+  /** {@code http.port}: empty when the process serves no HTTP; 0 for any free port. */
+  public java.util.OptionalInt httpPort() {
+    Integer port = get(ConfigKeys.HTTP_PORT);
+    return port == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(port);
+  }
+
+  public String httpBindAddress() {
+    return get(ConfigKeys.HTTP_BIND_ADDRESS);
   }
 
   // ---- printing ---------------------------------------------------------------------------

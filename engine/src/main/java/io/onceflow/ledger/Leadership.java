@@ -18,7 +18,7 @@ import java.sql.SQLException;
  */
 public final class Leadership implements AutoCloseable {
   /** Advisory-lock class id, so our locks do not collide with another application's. */
-  private static final int LOCK_CLASS = 0x4F4E4345; // "ONCE"
+  public static final int LOCK_CLASS = 0x4F4E4345; // "ONCE"
 
   private final Connection lockConnection;
   private final String job;

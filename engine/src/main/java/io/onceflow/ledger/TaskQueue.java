@@ -31,7 +31,7 @@ public final class TaskQueue {
           + "  LIMIT 1 FOR UPDATE OF t SKIP LOCKED)"
           + " UPDATE onceflow.tasks t SET lease_holder = ?,"
           + "   lease_until = now() + ? * interval '1 millisecond',"
-          + "   attempts = t.attempts + 1, started_at = now()"
+          + "   attempts = t.attempts + 1, started_at = coalesce(t.started_at, now())"
           + " FROM head WHERE t.job = ? AND t.batch_id = head.batch_id"
           + "  AND t.topic = head.topic AND t.partition = head.partition"
           + " RETURNING t.batch_id, t.topic, t.partition, t.from_offset, t.until_offset, t.attempts";

@@ -7,6 +7,7 @@ import io.onceflow.config.OnceflowConfig;
 import io.onceflow.crash.CrashPoint;
 import io.onceflow.crash.CrashPoints;
 import io.onceflow.kafka.KafkaPartitions;
+import io.onceflow.ledger.BatchHistory;
 import io.onceflow.ledger.Database;
 import io.onceflow.ledger.JobRegistry;
 import io.onceflow.ledger.Leadership;
@@ -15,12 +16,14 @@ import io.onceflow.ledger.PartitionId;
 import io.onceflow.ledger.PartitionPosition;
 import io.onceflow.ledger.PlanStore;
 import io.onceflow.ledger.SqlErrors;
+import io.onceflow.metrics.EngineMetrics;
 import java.lang.management.ManagementFactory;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -41,7 +44,13 @@ import org.slf4j.LoggerFactory;
  * fences every plan with it ({@link PlanStore}). A restarted driver needs no state of its own:
  * the ledger says what is planned and committed.
  *
- * <p>Runs on its own thread; {@link #stop()} may be called from any thread.
+ * <p>Each range is capped by {@link BatchCap}: the size cap, the rate limit and, with {@code
+ * batch.backpressure=on}, what the workers were seen to keep up with ({@link RateEstimator}). After
+ * each plan it looks back at completed batches ({@link BatchObserver}) for metrics and
+ * backpressure, and records each partition's lag (end offset minus committed offset).
+ *
+ * <p>Runs on its own thread; {@link #stop()} may be called from any thread. {@link
+ * #endOffsets()} is a snapshot safe to read from any thread.
  */
 public final class Driver implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Driver.class);
@@ -50,6 +59,10 @@ public final class Driver implements AutoCloseable {
   private final Database database;
   private final PlanStore plans;
   private final Planner planner;
+  private final EngineMetrics metrics;
+  private final Optional<RateEstimator> estimator;
+  private final BatchObserver observer;
+  private final BatchHistory history;
   private final String driverId;
   private final Thread thread;
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -57,13 +70,27 @@ public final class Driver implements AutoCloseable {
   private final AtomicLong batchesPlanned = new AtomicLong();
   private volatile boolean running = true;
   private volatile boolean leader;
+  private volatile Map<PartitionId, Long> endOffsets = Map.of();
   private List<String> lastMissing = List.of();
+  private long lastLookNanos;
+  private long lastEndsNanos;
 
   public Driver(OnceflowConfig config, Database database) {
+    this(config, database, EngineMetrics.none());
+  }
+
+  public Driver(OnceflowConfig config, Database database, EngineMetrics metrics) {
     this.config = config;
     this.database = database;
+    this.metrics = metrics;
     this.plans = new PlanStore(database.dataSource());
     this.planner = new Planner(config.maxRecordsPerPartition());
+    this.history = new BatchHistory(database.dataSource());
+    this.estimator =
+        config.backpressure()
+            ? Optional.of(new RateEstimator(config.batchIntervalMs(), 1))
+            : Optional.empty();
+    this.observer = new BatchObserver(history, config.jobName(), metrics, estimator);
     this.driverId = "driver:" + ManagementFactory.getRuntimeMXBean().getPid() + ":"
         + UUID.randomUUID().toString().substring(0, 8);
     this.thread = new Thread(this::run, "onceflow-driver");
@@ -108,12 +135,14 @@ public final class Driver implements AutoCloseable {
         return;
       }
       leader = true;
+      observer.reset();
       CrashPoints.reach(CrashPoint.DRIVER_LEADERSHIP_TAKEN);
       log.info("Driver {} leads job '{}' (epoch {})", driverId, config.jobName(), leadership.epoch());
       try (KafkaPartitions kafka = new KafkaPartitions(config.kafkaConsumerProperties())) {
         planWhileLeading(kafka, leadership);
       } finally {
         leader = false;
+        endOffsets = Map.of();
       }
     } catch (OnceflowException e) {
       if (!e.isRetriable()) {
@@ -149,10 +178,18 @@ public final class Driver implements AutoCloseable {
     }
   }
 
-  /** Plans one batch if a slot is free. Returns true when ranges were capped (a backlog). */
+  /**
+   * Plans one batch if a slot is free. Returns true when ranges were capped by the batch size (a
+   * backlog to catch up at the workers' speed); a cap set by the rate limit or by backpressure
+   * waits for the next interval, since that is what it limits.
+   */
   boolean planOnce(KafkaPartitions kafka, long epoch) {
+    BatchCap cap = lookBack();
     if (plans.batchesInFlight(config.jobName()) >= config.maxBatchesInFlight()) {
-      return true;
+      if (System.nanoTime() - lastEndsNanos > TimeUnit.SECONDS.toNanos(1)) {
+        recordLag(kafka); // no plan now, but keep the lag current
+      }
+      return cap.limit() == BatchCap.Limit.SIZE;
     }
     KafkaPartitions.Discovery discovery =
         kafka.discover(config.sourceTopics(), config.sourcePattern());
@@ -169,6 +206,8 @@ public final class Driver implements AutoCloseable {
         .forEach((tp, offset) -> starts.put(id(tp), offset));
     Map<PartitionId, Long> ends = new HashMap<>();
     kafka.endOffsets(discovery.partitions()).forEach((tp, offset) -> ends.put(id(tp), offset));
+    lastEndsNanos = System.nanoTime();
+    endOffsets = Map.copyOf(ends);
 
     List<OffsetRange> planned = new ArrayList<>();
     OptionalLong batch =
@@ -178,7 +217,8 @@ public final class Driver implements AutoCloseable {
             starts,
             positions -> {
               planned.clear();
-              planned.addAll(planner.plan(positions, ends));
+              planned.addAll(planner.plan(positions, ends, cap.records()));
+              positions.values().forEach(p -> lag(p, ends));
               return planned;
             },
             () -> CrashPoints.reach(CrashPoint.DRIVER_PLAN_WRITTEN));
@@ -187,8 +227,54 @@ public final class Driver implements AutoCloseable {
     }
     CrashPoints.reach(CrashPoint.DRIVER_PLAN_COMMITTED);
     batchesPlanned.incrementAndGet();
-    log.debug("Planned batch {} of job '{}': {}", batch.getAsLong(), config.jobName(), planned);
-    return planned.stream().anyMatch(r -> r.count() == config.maxRecordsPerPartition());
+    metrics.batchPlanned();
+    observer.planned(batch.getAsLong(), cap.records());
+    log.debug("Planned batch {} of job '{}' (cap {} by {}): {}", batch.getAsLong(), config.jobName(),
+        cap.records(), cap.limit(), planned);
+    return cap.limit() == BatchCap.Limit.SIZE
+        && planned.stream().anyMatch(r -> r.count() == cap.records());
+  }
+
+  /**
+   * Reports batches completed since the last look (at most every 200 ms, the loop runs every 50
+   * ms in a backlog) and the live workers; returns the cap of the next batch.
+   */
+  private BatchCap lookBack() {
+    long now = System.nanoTime();
+    if (now - lastLookNanos >= TimeUnit.MILLISECONDS.toNanos(200)) {
+      lastLookNanos = now;
+      observer.look(currentCap().records());
+      metrics.liveWorkers(history.liveWorkers(config.jobName(), 3 * config.leaseMs()));
+    }
+    BatchCap cap = currentCap();
+    metrics.batchCap(cap.records());
+    return cap;
+  }
+
+  private BatchCap currentCap() {
+    return BatchCap.of(
+        config.maxRecordsPerPartition(),
+        config.maxRatePerPartition(),
+        config.batchIntervalMs(),
+        estimator.map(e -> e.recordsPerBatch().orElse(0)).orElse(0.0));
+  }
+
+  private void recordLag(KafkaPartitions kafka) {
+    Map<PartitionId, PartitionPosition> positions = plans.positions(config.jobName());
+    List<TopicPartition> known = new ArrayList<>();
+    positions.keySet().forEach(p -> known.add(new TopicPartition(p.topic(), p.partition())));
+    Map<PartitionId, Long> ends = new HashMap<>();
+    kafka.endOffsets(known).forEach((tp, offset) -> ends.put(id(tp), offset));
+    lastEndsNanos = System.nanoTime();
+    endOffsets = Map.copyOf(ends);
+    positions.values().forEach(p -> lag(p, ends));
+  }
+
+  private void lag(PartitionPosition position, Map<PartitionId, Long> ends) {
+    Long end = ends.get(position.partition());
+    if (end != null) {
+      metrics.partitionLag(position.partition(), Math.max(0, end - position.committedUntil()));
+    }
   }
 
   /**
@@ -263,5 +349,13 @@ public final class Driver implements AutoCloseable {
 
   public String driverId() {
     return driverId;
+  }
+
+  /**
+   * The end offsets (last stable offsets) this driver last read, by partition; empty before its
+   * first plan or while it waits as a standby.
+   */
+  public Map<PartitionId, Long> endOffsets() {
+    return endOffsets;
   }
 }

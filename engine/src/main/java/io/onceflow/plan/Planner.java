@@ -27,6 +27,19 @@ public final class Planner {
    */
   public List<OffsetRange> plan(
       Map<PartitionId, PartitionPosition> positions, Map<PartitionId, Long> endOffsets) {
+    return plan(positions, endOffsets, maxRecordsPerPartition);
+  }
+
+  /**
+   * As {@link #plan(Map, Map)} with a lower cap for this batch (a rate limit or backpressure);
+   * never above the configured maximum.
+   */
+  public List<OffsetRange> plan(
+      Map<PartitionId, PartitionPosition> positions, Map<PartitionId, Long> endOffsets, long cap) {
+    if (cap <= 0) {
+      throw new IllegalArgumentException("cap must be > 0, was " + cap);
+    }
+    long perPartition = Math.min(cap, maxRecordsPerPartition);
     List<OffsetRange> ranges = new ArrayList<>();
     for (PartitionPosition position : positions.values()) {
       Long end = endOffsets.get(position.partition());
@@ -34,7 +47,7 @@ public final class Planner {
         continue; // unknown end, nothing new, or the log shrank (handled by the offsets policy)
       }
       long from = position.plannedUntil();
-      long until = Math.min(end, from + maxRecordsPerPartition);
+      long until = Math.min(end, from + perPartition);
       ranges.add(new OffsetRange(position.partition().topic(), position.partition().partition(), from, until));
     }
     return ranges;

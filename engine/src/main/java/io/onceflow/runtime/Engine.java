@@ -6,6 +6,7 @@ import io.onceflow.job.JobLoader;
 import io.onceflow.kafka.KafkaProbe;
 import io.onceflow.ledger.Database;
 import io.onceflow.ledger.LedgerSchema;
+import io.onceflow.metrics.EngineMetrics;
 import io.onceflow.config.Secrets;
 import io.onceflow.plan.Driver;
 import io.onceflow.task.WorkerPool;
@@ -59,6 +60,11 @@ public final class Engine implements AutoCloseable {
   }
 
   public static Engine start(OnceflowConfig config, Role role) {
+    return start(config, role, EngineMetrics.none());
+  }
+
+  /** Starts with {@code metrics} reporting what the driver and the workers do. */
+  public static Engine start(OnceflowConfig config, Role role, EngineMetrics metrics) {
     log.info("Starting {} of job '{}' with\n{}", role.name().toLowerCase(), config.jobName(), config.describe());
     Supplier<Job<?>> jobs = role.works ? JobLoader.load(config.jobClass(), config.jobJar()) : null;
     String clusterId = KafkaProbe.clusterId(config.kafkaAdminProperties(), KAFKA_PROBE_TIMEOUT_MS);
@@ -73,9 +79,9 @@ public final class Engine implements AutoCloseable {
     try {
       LedgerSchema.migrate(database.dataSource());
       log.info("Ledger ready at {}", Secrets.maskUrl(config.postgresUrl()));
-      Driver driver = role.drives ? new Driver(config, database) : null;
+      Driver driver = role.drives ? new Driver(config, database, metrics) : null;
       WorkerPool workers =
-          role.works ? new WorkerPool(config, database, jobs, Clock.systemUTC()) : null;
+          role.works ? new WorkerPool(config, database, jobs, Clock.systemUTC(), metrics) : null;
       Engine engine = new Engine(config, database, driver, workers);
       if (driver != null) {
         driver.start();

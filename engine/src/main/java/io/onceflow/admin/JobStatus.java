@@ -1,0 +1,73 @@
+package io.onceflow.admin;
+
+import java.util.List;
+
+/**
+ * What the status page, {@code /api/status} and {@code onceflow status} show about one job, read
+ * from the ledger in one go. Times are epoch milliseconds of the database clock; durations are
+ * milliseconds. Nothing here is secret: no URL, no setting, no record value.
+ *
+ * @param readAtMs when the ledger was read
+ * @param driver the leading driver, if one holds the job's lock
+ * @param totals committed offsets, batches, tasks and dead letters since the job started
+ * @param partitions each partition's position and lag
+ * @param workers worker processes with a recent heartbeat, and what they run now
+ * @param history input rate and batch timings over the last minutes, oldest first
+ * @param recentDeadLetters the newest dead letters (no keys or values, only where and why)
+ */
+public record JobStatus(
+    String job,
+    String sources,
+    String jobClass,
+    long readAtMs,
+    DriverInfo driver,
+    Totals totals,
+    List<PartitionStatus> partitions,
+    List<WorkerStatus> workers,
+    List<RatePoint> history,
+    List<DeadLetterInfo> recentDeadLetters) {
+
+  /**
+   * @param running whether a driver holds the job's advisory lock now
+   * @param leader the id of the driver that last took the lead
+   */
+  public record DriverInfo(boolean running, String leader, long epoch, Long lastPlanMs) {}
+
+  public record Totals(long committedOffsets, long batches, long committedTasks, long deadLetters) {}
+
+  /**
+   * @param committed the next offset to process
+   * @param planned the next offset to plan (the end of the newest planned task)
+   * @param end the partition's last stable offset, when known (the driver read it)
+   * @param lag {@code end - committed}, when the end is known
+   */
+  public record PartitionStatus(
+      String topic, int partition, long start, long committed, long planned, Long end, Long lag) {}
+
+  /**
+   * @param currentTasks the tasks it holds a lease on now, as {@code topic-partition [from,until)
+   *     batch n}
+   */
+  public record WorkerStatus(
+      String workerId,
+      String host,
+      long pid,
+      int threads,
+      long startedAtMs,
+      long heartbeatAgeMs,
+      List<String> currentTasks) {}
+
+  /**
+   * One time bucket of completed batches.
+   *
+   * @param atMs the bucket's start
+   * @param recordsPerSecond offsets of the batches completed in the bucket, per second
+   * @param processingMs mean processing time of those batches
+   * @param schedulingDelayMs mean scheduling delay of those batches
+   */
+  public record RatePoint(
+      long atMs, int batches, double recordsPerSecond, double processingMs, double schedulingDelayMs) {}
+
+  public record DeadLetterInfo(
+      String topic, int partition, long offset, long batchId, String errorClass, long createdAtMs) {}
+}

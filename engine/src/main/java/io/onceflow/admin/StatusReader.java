@@ -1,0 +1,290 @@
+package io.onceflow.admin;
+
+import io.onceflow.admin.JobStatus.DeadLetterInfo;
+import io.onceflow.admin.JobStatus.DriverInfo;
+import io.onceflow.admin.JobStatus.PartitionStatus;
+import io.onceflow.admin.JobStatus.RatePoint;
+import io.onceflow.admin.JobStatus.Totals;
+import io.onceflow.admin.JobStatus.WorkerStatus;
+import io.onceflow.ledger.LedgerAdmin;
+import io.onceflow.ledger.PartitionId;
+import io.onceflow.ledger.SqlErrors;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * Reads a job's status from the ledger: the queries behind the status page, the JSON API and
+ * {@code onceflow status}. Read-only; every query is bounded by the job and by batch id ranges
+ * (primary keys), so a page refresh costs a few index scans however long the job has run.
+ *
+ * <p>Thread-safe: every call borrows its own connection.
+ */
+public final class StatusReader {
+  /** Width of one point of the rate history. */
+  public static final int BUCKET_SECONDS = 5;
+
+  /** How far back the rate history goes. */
+  public static final int HISTORY_MINUTES = 5;
+
+  private static final String BATCHES =
+      "SELECT b.batch_id, (extract(epoch FROM b.planned_at) * 1000)::bigint, b.offset_count,"
+          + " count(t.batch_id), count(t.batch_id) FILTER (WHERE t.state = 'committed'),"
+          + " count(t.batch_id) FILTER (WHERE t.state = 'planned' AND t.lease_holder IS NOT NULL"
+          + "   AND t.lease_until > now()),"
+          + " coalesce(sum(t.dead_letters), 0),"
+          + " (extract(epoch FROM min(t.started_at) - b.planned_at) * 1000)::bigint,"
+          + " (extract(epoch FROM CASE WHEN bool_and(t.state = 'committed') THEN max(t.committed_at)"
+          + "   ELSE now() END - min(t.started_at)) * 1000)::bigint"
+          + " FROM onceflow.batches b LEFT JOIN onceflow.tasks t"
+          + "   ON t.job = b.job AND t.batch_id = b.batch_id"
+          + " WHERE b.job = ? AND b.batch_id > (SELECT coalesce(max(batch_id), 0) FROM onceflow.batches"
+          + "   WHERE job = ?) - ?"
+          + " GROUP BY b.batch_id, b.planned_at, b.offset_count ORDER BY b.batch_id DESC";
+
+  private static final String HISTORY =
+      "WITH b AS ("
+          + " SELECT b.planned_at, b.offset_count, min(t.started_at) AS started,"
+          + "  max(t.committed_at) AS committed"
+          + " FROM onceflow.batches b JOIN onceflow.tasks t ON t.job = b.job AND t.batch_id = b.batch_id"
+          + " WHERE b.job = ? AND b.batch_id > (SELECT coalesce(max(batch_id), 0)"
+          + "   FROM onceflow.batches WHERE job = ?) - 20000"
+          + "  AND b.planned_at > now() - ? * interval '1 minute'"
+          + " GROUP BY b.batch_id, b.planned_at, b.offset_count"
+          + " HAVING bool_and(t.state = 'committed'))"
+          + " SELECT (floor(extract(epoch FROM committed) / ?) * ? * 1000)::bigint AS bucket,"
+          + "  count(*), sum(offset_count),"
+          + "  avg(extract(epoch FROM committed - started) * 1000),"
+          + "  avg(extract(epoch FROM started - planned_at) * 1000)"
+          + " FROM b GROUP BY 1 ORDER BY 1";
+
+  private static final String PARTITIONS =
+      "SELECT o.topic, o.partition, o.start_offset, o.until_offset,"
+          + " greatest(o.until_offset, coalesce(max(t.until_offset), o.until_offset))"
+          + " FROM onceflow.offsets o LEFT JOIN onceflow.tasks t"
+          + "   ON t.job = o.job AND t.topic = o.topic AND t.partition = o.partition"
+          + "  AND t.state = 'planned'"
+          + " WHERE o.job = ? GROUP BY o.topic, o.partition, o.start_offset, o.until_offset"
+          + " ORDER BY o.topic, o.partition";
+
+  private static final String WORKERS =
+      "SELECT w.worker_id, w.host, w.pid, w.threads, (extract(epoch FROM w.started_at) * 1000)::bigint,"
+          + " (extract(epoch FROM now() - w.heartbeat_at) * 1000)::bigint,"
+          + " (SELECT string_agg(t.topic || '-' || t.partition || ' [' || t.from_offset || ','"
+          + "    || t.until_offset || ') batch ' || t.batch_id, '|' ORDER BY t.batch_id)"
+          + "  FROM onceflow.tasks t WHERE t.job = w.job AND t.state = 'planned'"
+          + "   AND t.lease_holder = w.worker_id AND t.lease_until > now())"
+          + " FROM onceflow.workers w"
+          + " WHERE w.job = ? AND w.stopped_at IS NULL"
+          + "  AND w.heartbeat_at > now() - ? * interval '1 millisecond'"
+          + " ORDER BY w.started_at";
+
+  private static final String DEAD_LETTERS =
+      "SELECT topic, partition, \"offset\", batch_id, error_class,"
+          + " (extract(epoch FROM created_at) * 1000)::bigint"
+          + " FROM onceflow.dead_letters WHERE job = ? ORDER BY id DESC LIMIT ?";
+
+  private final DataSource dataSource;
+
+  public StatusReader(DataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  /**
+   * The job's status.
+   *
+   * @param endOffsets last stable offsets by partition, as far as known (the driver's, or read
+   *     from Kafka by the caller); partitions missing here show no lag
+   * @param workerStaleMs a worker whose last heartbeat is older is not shown
+   * @return empty when the ledger has no such job
+   */
+  public Optional<JobStatus> status(String job, Map<PartitionId, Long> endOffsets, long workerStaleMs) {
+    try (Connection c = dataSource.getConnection()) {
+      c.setReadOnly(true);
+      Optional<Object[]> header = header(c, job);
+      if (header.isEmpty()) {
+        return Optional.empty();
+      }
+      Object[] h = header.get();
+      LedgerAdmin.Progress p = new LedgerAdmin(dataSource).progress(job);
+      return Optional.of(
+          new JobStatus(
+              job,
+              (String) h[0],
+              (String) h[1],
+              (Long) h[2],
+              (DriverInfo) h[3],
+              new Totals(p.committedOffsets(), p.batches(), p.committedTasks(), p.deadLetters()),
+              partitions(c, job, endOffsets),
+              workers(c, job, workerStaleMs),
+              history(c, job),
+              deadLetters(c, job, 5)));
+    } catch (SQLException e) {
+      throw SqlErrors.classify("read the status of job '" + job + "'", e);
+    }
+  }
+
+  /** The newest {@code limit} batches, newest first. */
+  public List<BatchStatus> recentBatches(String job, int limit) {
+    List<BatchStatus> batches = new ArrayList<>();
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(BATCHES)) {
+      s.setString(1, job);
+      s.setString(2, job);
+      s.setInt(3, limit);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          int tasks = rs.getInt(4);
+          int committed = rs.getInt(5);
+          Long delay = nullableLong(rs, 8);
+          batches.add(
+              new BatchStatus(
+                  rs.getLong(1),
+                  rs.getLong(2),
+                  rs.getLong(3),
+                  tasks,
+                  committed,
+                  rs.getInt(6),
+                  rs.getLong(7),
+                  delay,
+                  delay == null ? null : nullableLong(rs, 9),
+                  state(tasks, committed, delay != null)));
+        }
+      }
+    } catch (SQLException e) {
+      throw SqlErrors.classify("read the recent batches of job '" + job + "'", e);
+    }
+    return batches;
+  }
+
+  private static String state(int tasks, int committed, boolean started) {
+    if (tasks == 0) {
+      return "reset";
+    }
+    if (committed == tasks) {
+      return "committed";
+    }
+    return started ? "running" : "planned";
+  }
+
+  private static Optional<Object[]> header(Connection c, String job) throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT j.sources, j.job_class, (extract(epoch FROM now()) * 1000)::bigint, j.leader,"
+                + " j.leader_epoch, (extract(epoch FROM j.planned_at) * 1000)::bigint, "
+                + DriverLock.HELD_SQL
+                + " FROM onceflow.jobs j WHERE j.job = ?")) {
+      s.setString(1, job);
+      try (ResultSet rs = s.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        DriverInfo driver =
+            new DriverInfo(rs.getBoolean(7), rs.getString(4), rs.getLong(5), nullableLong(rs, 6));
+        return Optional.of(new Object[] {rs.getString(1), rs.getString(2), rs.getLong(3), driver});
+      }
+    }
+  }
+
+  private static List<PartitionStatus> partitions(
+      Connection c, String job, Map<PartitionId, Long> endOffsets) throws SQLException {
+    List<PartitionStatus> partitions = new ArrayList<>();
+    try (PreparedStatement s = c.prepareStatement(PARTITIONS)) {
+      s.setString(1, job);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          PartitionId id = new PartitionId(rs.getString(1), rs.getInt(2));
+          long committed = rs.getLong(4);
+          Long end = endOffsets.get(id);
+          partitions.add(
+              new PartitionStatus(
+                  id.topic(),
+                  id.partition(),
+                  rs.getLong(3),
+                  committed,
+                  rs.getLong(5),
+                  end,
+                  end == null ? null : Math.max(0, end - committed)));
+        }
+      }
+    }
+    return partitions;
+  }
+
+  private static List<WorkerStatus> workers(Connection c, String job, long staleMs)
+      throws SQLException {
+    List<WorkerStatus> workers = new ArrayList<>();
+    try (PreparedStatement s = c.prepareStatement(WORKERS)) {
+      s.setString(1, job);
+      s.setLong(2, staleMs);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          String tasks = rs.getString(7);
+          workers.add(
+              new WorkerStatus(
+                  rs.getString(1),
+                  rs.getString(2),
+                  rs.getLong(3),
+                  rs.getInt(4),
+                  rs.getLong(5),
+                  rs.getLong(6),
+                  tasks == null ? List.of() : Arrays.asList(tasks.split("\\|"))));
+        }
+      }
+    }
+    return workers;
+  }
+
+  private static List<RatePoint> history(Connection c, String job) throws SQLException {
+    List<RatePoint> points = new ArrayList<>();
+    try (PreparedStatement s = c.prepareStatement(HISTORY)) {
+      s.setString(1, job);
+      s.setString(2, job);
+      s.setInt(3, HISTORY_MINUTES);
+      s.setInt(4, BUCKET_SECONDS);
+      s.setInt(5, BUCKET_SECONDS);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          points.add(
+              new RatePoint(
+                  rs.getLong(1),
+                  rs.getInt(2),
+                  rs.getLong(3) / (double) BUCKET_SECONDS,
+                  rs.getDouble(4),
+                  rs.getDouble(5)));
+        }
+      }
+    }
+    return points;
+  }
+
+  private static List<DeadLetterInfo> deadLetters(Connection c, String job, int limit)
+      throws SQLException {
+    List<DeadLetterInfo> letters = new ArrayList<>();
+    try (PreparedStatement s = c.prepareStatement(DEAD_LETTERS)) {
+      s.setString(1, job);
+      s.setInt(2, limit);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          letters.add(
+              new DeadLetterInfo(
+                  rs.getString(1), rs.getInt(2), rs.getLong(3), rs.getLong(4), rs.getString(5),
+                  rs.getLong(6)));
+        }
+      }
+    }
+    return letters;
+  }
+
+  private static Long nullableLong(ResultSet rs, int column) throws SQLException {
+    long value = rs.getLong(column);
+    return rs.wasNull() ? null : value;
+  }
+}
