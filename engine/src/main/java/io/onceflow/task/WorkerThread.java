@@ -6,7 +6,6 @@ import io.onceflow.crash.CrashPoint;
 import io.onceflow.crash.CrashPoints;
 import io.onceflow.kafka.RangeReader;
 import io.onceflow.ledger.ClaimedTask;
-import io.onceflow.ledger.SqlErrors;
 import io.onceflow.ledger.TaskQueue;
 import io.onceflow.metrics.EngineMetrics.RetryReason;
 import java.util.Optional;
@@ -67,11 +66,13 @@ final class WorkerThread implements Runnable {
     try {
       claimed = queue.claim(pool.jobName(), pool.workerId(), pool.leaseMs());
     } catch (OnceflowException e) {
-      if (!e.isRetriable()) {
+      if (!Retries.isRetriable(e)) {
         throw e;
       }
-      log.warn("Cannot claim a task, retrying: {}", e.getMessage());
-      pool.sleep(errors.next());
+      long delay = errors.next();
+      log.warn("Cannot claim a task (attempt {}/unbounded: a worker waits out an outage),"
+          + " retrying in {} ms: {}", errors.attempts(), delay, e.getMessage());
+      pool.sleep(delay);
       return true;
     }
     if (claimed.isEmpty()) {
@@ -96,12 +97,13 @@ final class WorkerThread implements Runnable {
       handle(task, result);
       errors.reset();
     } catch (RuntimeException e) {
-      if (!SqlErrors.isRetriable(e)) {
+      if (!Retries.isRetriable(e)) {
         releaseQuietly(task, 0, e);
         throw e;
       }
       long delay = errors.next();
-      log.warn("Task {} hit a retriable error, retrying in {} ms: {}", task, delay, e.getMessage());
+      log.warn("Task {} hit a retriable error (attempt {}/unbounded), released; retrying in {} ms:"
+          + " {}", task, errors.attempts(), delay, e.getMessage());
       pool.metrics().taskRetried(RetryReason.RETRIABLE);
       releaseQuietly(task, delay, e);
     } finally {
