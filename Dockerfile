@@ -4,6 +4,7 @@
 #   docker build -t onceflow:local .
 #   docker run --rm onceflow:local --help
 #
+# Needs BuildKit (the default builder since Docker 23) for the cache mount and COPY --chmod.
 # Job jars go in /opt/onceflow/jobs (mount a folder there); every jar in it is on the class path,
 # so ONCEFLOW_JOB_CLASS alone names the job. Configuration comes from ONCEFLOW_* variables
 # (docs/configuration.md); the image holds no configuration and no secrets. docs/deploy.md shows
