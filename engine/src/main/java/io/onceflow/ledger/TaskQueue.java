@@ -107,6 +107,29 @@ public final class TaskQueue {
     }
   }
 
+  /**
+   * Gives back a task a stopping worker abandoned (rolled back): claimable at once, and the
+   * attempt is not counted, since the job did not fail on it. A no-op if the lease is not ours.
+   */
+  public void abandon(ClaimedTask task, String workerId) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s =
+            c.prepareStatement(
+                "UPDATE onceflow.tasks SET lease_holder = NULL, lease_until = NULL,"
+                    + " attempts = greatest(attempts - 1, 0)"
+                    + " WHERE job = ? AND batch_id = ? AND topic = ? AND partition = ?"
+                    + " AND lease_holder = ? AND state = 'planned'")) {
+      s.setString(1, task.job());
+      s.setLong(2, task.batchId());
+      s.setString(3, task.range().topic());
+      s.setInt(4, task.range().partition());
+      s.setString(5, workerId);
+      s.executeUpdate();
+    } catch (SQLException e) {
+      throw SqlErrors.classify("give back task " + task, e);
+    }
+  }
+
   /** Releases everything a stopping worker still holds, so others can claim at once. */
   public void releaseAll(String job, String workerId) {
     try (Connection c = dataSource.getConnection();

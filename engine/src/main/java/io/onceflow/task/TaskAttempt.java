@@ -68,6 +68,7 @@ final class TaskAttempt {
   private final RecordDecoder decoder;
   private final int maxAttempts;
   private final PoisonPolicy poisonPolicy;
+  private volatile Connection inFlight;
   private final EngineMetrics metrics;
 
   TaskAttempt(
@@ -96,6 +97,7 @@ final class TaskAttempt {
   TaskResult run(ClaimedTask task, List<ConsumerRecord<byte[], byte[]>> raw, List<OffsetRange> gaps) {
     RecordDecoder.Decoded decoded = decoder.decode(raw);
     try (Connection c = database.connection()) {
+      inFlight = c;
       c.setAutoCommit(false);
       try {
         TaskResult result = inTransaction(c, task, decoded, gaps);
@@ -109,6 +111,23 @@ final class TaskAttempt {
       }
     } catch (SQLException e) {
       throw SqlErrors.classify("run task " + task, e);
+    } finally {
+      inFlight = null;
+    }
+  }
+
+  /**
+   * From another thread (a stopping pool): aborts the connection of the transaction in flight, if
+   * any. PostgreSQL rolls it back; the attempt's thread sees an error and gives the task back.
+   */
+  void abortInFlight() {
+    Connection c = inFlight;
+    if (c != null) {
+      try {
+        c.abort(Runnable::run);
+      } catch (SQLException | RuntimeException e) {
+        // Already closed or broken: nothing of it can commit either way.
+      }
     }
   }
 

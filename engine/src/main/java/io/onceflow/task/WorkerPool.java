@@ -51,6 +51,7 @@ public final class WorkerPool implements AutoCloseable {
   private final WorkerRegistry registry;
   private final String workerId;
   private final List<Thread> threads = new ArrayList<>();
+  private final List<WorkerThread> workers = new ArrayList<>();
   private final ScheduledExecutorService leaseKeeper;
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -104,8 +105,9 @@ public final class WorkerPool implements AutoCloseable {
               Duration.ofMillis(Math.max(30_000, config.leaseMs())),
               clock);
       TaskAttempt attempt = new TaskAttempt(database, job, decoder, config.taskAttempts(), config.poisonPolicy(), metrics);
-      Thread thread =
-          new Thread(new WorkerThread(this, job, reader, attempt, queue), "onceflow-worker-" + i);
+      WorkerThread worker = new WorkerThread(this, job, reader, attempt, queue);
+      Thread thread = new Thread(worker, "onceflow-worker-" + i);
+      workers.add(worker);
       threads.add(thread);
     }
     threads.forEach(Thread::start);
@@ -125,27 +127,50 @@ public final class WorkerPool implements AutoCloseable {
   }
 
   /**
-   * Stops taking tasks; each thread finishes the task it is running (or abandons it before its
-   * commit, rolling back), then leases are released so another worker can claim at once.
+   * Graceful stop, bounded by {@code worker.shutdown.grace.ms} plus a few seconds: stops taking
+   * tasks; each thread may finish the task it is running within the grace period; a thread still
+   * busy after it <em>abandons</em> its task (interrupted, its transaction's connection aborted, so
+   * PostgreSQL rolls back: nothing of it commits) and gives it back with its attempt uncounted.
+   * Then every lease left is released, so another worker can claim at once instead of waiting for
+   * the lease to run out.
    */
-  public void stop() {
+  public synchronized void stop() {
     running = false;
-    for (Thread t : threads) {
-      try {
-        t.join(config.leaseMs() + 5_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.shutdownGraceMs());
+    joinUntil(deadline);
+    for (int i = 0; i < threads.size(); i++) {
+      if (threads.get(i).isAlive()) {
+        log.warn("Worker {} abandons its running task after the {} ms grace period"
+            + " (worker.shutdown.grace.ms): rolled back, released", workerId, config.shutdownGraceMs());
+        threads.get(i).interrupt();
+        workers.get(i).abandon();
       }
     }
+    joinUntil(System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
     leaseKeeper.shutdownNow();
     try {
-      queue.releaseAll(config.jobName(), workerId);
-      registry.stopped(workerId);
+      Retries.call("release the leases of worker " + workerId, 3, new Backoff(200, 1_000),
+          Thread::sleep, () -> {
+            queue.releaseAll(config.jobName(), workerId);
+            registry.stopped(workerId);
+            return null;
+          });
     } catch (RuntimeException e) {
       log.warn("Could not release the leases of worker {} (they expire on their own): {}", workerId, e.getMessage());
     }
     stopped.countDown();
+  }
+
+  private void joinUntil(long deadlineNanos) {
+    for (Thread t : threads) {
+      long left = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+      try {
+        t.join(Math.max(1, left));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   /** Blocks until the pool stopped or failed. */

@@ -54,10 +54,24 @@ final class WorkerThread implements Runnable {
         }
       }
     } catch (Throwable e) {
-      pool.fail(e);
+      if (pool.isRunning()) {
+        pool.fail(e);
+      } else {
+        log.debug("Worker thread ends while stopping: {}", e.toString());
+      }
     } finally {
+      Thread.interrupted(); // an abandon's interrupt must not fail the consumer's close
       closeJob();
     }
+  }
+
+  /**
+   * Called by a stopping pool from another thread: aborts the connection of the running task's
+   * transaction, so a job blocked in the database returns too. PostgreSQL rolls the transaction
+   * back; the task is then given back by this thread ({@link #abandonQuietly}).
+   */
+  void abandon() {
+    attempt.abortInFlight();
   }
 
   /** Returns false when there was nothing to do. */
@@ -97,6 +111,10 @@ final class WorkerThread implements Runnable {
       handle(task, result);
       errors.reset();
     } catch (RuntimeException e) {
+      if (!pool.isRunning()) {
+        abandonQuietly(task, e);
+        return true;
+      }
       if (!Retries.isRetriable(e)) {
         releaseQuietly(task, 0, e);
         throw e;
@@ -118,6 +136,10 @@ final class WorkerThread implements Runnable {
       case ALREADY_COMMITTED -> log.info("Task {} was already committed by another attempt", task);
       case NOT_HEAD -> releaseQuietly(task, 100, null);
       case JOB_FAILED -> {
+        if (!pool.isRunning()) {
+          abandonQuietly(task, result.error());
+          return;
+        }
         pool.metrics().taskRetried(RetryReason.JOB_FAILED);
         long delay = Math.min(10_000, 200L << Math.min(task.attempts(), 6));
         log.warn(
@@ -131,6 +153,16 @@ final class WorkerThread implements Runnable {
         releaseQuietly(task, delay, result.error());
       }
       case POISONED -> throw (RuntimeException) result.error(); // released by the caller
+    }
+  }
+
+  /** Gives back a task this stopping worker did not finish, claimable at once, attempt uncounted. */
+  private void abandonQuietly(ClaimedTask task, Throwable why) {
+    log.info("Abandoned task {} while stopping (rolled back, released): {}", task, String.valueOf(why));
+    try {
+      queue.abandon(task, pool.workerId());
+    } catch (RuntimeException e) {
+      log.debug("Could not give back {} (the stop releases all leases): {}", task, e.getMessage());
     }
   }
 
