@@ -68,10 +68,17 @@ abstract class EngineCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     OnceflowConfig configuration = OnceflowConfig.load(configFile(), overrides());
     GracefulShutdown shutdown = GracefulShutdown.install();
-    Engine engine = Engine.start(configuration, role());
+    Operations operations = Operations.forJob(configuration);
+    Engine engine = Engine.start(configuration, role(), operations.metrics());
     shutdown.watch(engine);
-    engine.awaitTermination();
-    engine.stop();
+    try (operations;
+        RunProgress progress =
+            RunProgress.start(engine, spec.commandLine().getOut(), System.console() != null)) {
+      operations.serve(engine);
+      engine.awaitTermination();
+    } finally {
+      engine.stop();
+    }
     return engine.failure().map(this::reportFailure).orElse(ExitCodes.OK);
   }
 

@@ -52,6 +52,9 @@ public final class Main implements Runnable {
     cli.addSubcommand("worker", new EngineCommand.Worker(env));
     cli.addSubcommand("demo", new DemoCommand(env));
     cli.addSubcommand("dead-letters", DeadLettersCommand.create(env));
+    cli.addSubcommand("status", new StatusCommand(env));
+    cli.addSubcommand("offsets", OffsetsCommand.create(env));
+    cli.addSubcommand("jobs", JobsCommand.create(env));
     cli.setExecutionExceptionHandler(new ErrorReporter(() -> main.verbose));
     cli.setUsageHelpAutoWidth(true);
     return cli;

@@ -42,7 +42,7 @@ public final class MicrometerEngineMetrics implements EngineMetrics {
     this.registry = registry;
     this.job = Tags.of("job", jobName);
     for (OnceflowMeter m :
-        new OnceflowMeter[] {OnceflowMeter.RECORDS_IN, OnceflowMeter.DEAD_LETTERS, OnceflowMeter.GAPS}) {
+        new OnceflowMeter[] {OnceflowMeter.INPUT_RECORDS, OnceflowMeter.DEAD_LETTERS, OnceflowMeter.GAPS}) {
       partitionCounters.put(m, new ConcurrentHashMap<>());
     }
     for (RetryReason reason : RetryReason.values()) {
@@ -57,13 +57,13 @@ public final class MicrometerEngineMetrics implements EngineMetrics {
     this.batchSchedulingDelay = timer(OnceflowMeter.BATCH_SCHEDULING_DELAY);
     this.batchesPlanned = counter(OnceflowMeter.BATCHES_PLANNED, job);
     gauge(OnceflowMeter.WORKER_THREADS, job, workerThreads);
-    gauge(OnceflowMeter.WORKERS_LIVE, job, liveWorkers);
+    gauge(OnceflowMeter.LIVE_WORKERS, job, liveWorkers);
     gauge(OnceflowMeter.BATCH_CAP, job, batchCap);
   }
 
   @Override
   public void taskCommitted(PartitionId partition, long offsets, long deadLetters) {
-    partitionCounter(OnceflowMeter.RECORDS_IN, partition).increment(offsets);
+    partitionCounter(OnceflowMeter.INPUT_RECORDS, partition).increment(offsets);
     if (deadLetters > 0) {
       partitionCounter(OnceflowMeter.DEAD_LETTERS, partition).increment(deadLetters);
     }
@@ -96,9 +96,9 @@ public final class MicrometerEngineMetrics implements EngineMetrics {
 
   @Override
   public void tasksInFlight(IntSupplier running) {
-    Gauge.builder(OnceflowMeter.TASKS_IN_FLIGHT.meterName(), running, IntSupplier::getAsInt)
-        .description(OnceflowMeter.TASKS_IN_FLIGHT.description())
-        .baseUnit(OnceflowMeter.TASKS_IN_FLIGHT.baseUnit())
+    Gauge.builder(OnceflowMeter.IN_FLIGHT_TASKS.meterName(), running, IntSupplier::getAsInt)
+        .description(OnceflowMeter.IN_FLIGHT_TASKS.description())
+        .baseUnit(OnceflowMeter.IN_FLIGHT_TASKS.baseUnit())
         .tags(job)
         .strongReference(true)
         .register(registry);

@@ -11,16 +11,16 @@ import java.util.List;
  * ever tagged or updated per record.
  */
 public enum OnceflowMeter {
-  RECORDS_IN(
-      "onceflow.records.in", Kind.COUNTER, "records",
+  INPUT_RECORDS(
+      "onceflow.input.records", Kind.COUNTER, "records",
       "Offsets consumed by committed tasks (records applied plus dead letters).",
       Tags.PARTITION),
   DEAD_LETTERS(
-      "onceflow.dead.letters", Kind.COUNTER, "records",
+      "onceflow.dead.letters", Kind.COUNTER, null,
       "Records stored as dead letters by committed tasks.",
       Tags.PARTITION),
   GAPS(
-      "onceflow.gaps", Kind.COUNTER, "offsets",
+      "onceflow.gap.offsets", Kind.COUNTER, "offsets",
       "Offsets Kafka had deleted before they were processed, skipped and recorded as gaps.",
       Tags.PARTITION),
   TASK_PROCESSING(
@@ -36,12 +36,12 @@ public enum OnceflowMeter {
       "The COMMIT of a task's transaction (offsets, job writes and dead letters together).",
       Tags.JOB),
   TASK_RETRIES(
-      "onceflow.task.retries", Kind.COUNTER, "tasks",
+      "onceflow.task.retries", Kind.COUNTER, null,
       "Task attempts given back to be retried; reason=job_failed (the job threw, all rolled"
           + " back) or retriable (Kafka or PostgreSQL unreachable).",
       Tags.REASON),
-  TASKS_IN_FLIGHT(
-      "onceflow.tasks.in.flight", Kind.GAUGE, "tasks",
+  IN_FLIGHT_TASKS(
+      "onceflow.in.flight.tasks", Kind.GAUGE, "tasks",
       "Tasks this process's worker threads are running now.",
       Tags.JOB),
   WORKER_THREADS(
@@ -49,7 +49,7 @@ public enum OnceflowMeter {
       "Worker threads of this process.",
       Tags.JOB),
   BATCHES_PLANNED(
-      "onceflow.batches.planned", Kind.COUNTER, "batches",
+      "onceflow.batches.planned", Kind.COUNTER, null,
       "Batches this driver planned.",
       Tags.JOB),
   BATCH_PROCESSING(
@@ -65,8 +65,8 @@ public enum OnceflowMeter {
       "onceflow.partition.lag", Kind.GAUGE, "records",
       "End offset (last stable offset) minus committed offset, as the driver last read them.",
       Tags.PARTITION),
-  WORKERS_LIVE(
-      "onceflow.workers.live", Kind.GAUGE, "workers",
+  LIVE_WORKERS(
+      "onceflow.live.workers", Kind.GAUGE, "workers",
       "Worker processes of the job with a recent heartbeat in the ledger, as the driver sees them.",
       Tags.JOB),
   BATCH_CAP(
@@ -128,15 +128,19 @@ public enum OnceflowMeter {
   }
 
   /**
-   * The name Prometheus shows: dots as underscores, the base unit appended, {@code _total} for
-   * counters, {@code _seconds} (with {@code _count}, {@code _sum}, {@code _max}) for timers.
+   * The name Prometheus shows: dots as underscores, the base unit appended unless the name ends
+   * with it already, {@code _total} for counters, {@code _seconds} (with {@code _count}, {@code
+   * _sum}, {@code _max}) for timers.
    */
   public String prometheusName() {
     String base = meterName.replace('.', '_');
+    if (baseUnit != null && !base.endsWith("_" + baseUnit)) {
+      base = base + "_" + baseUnit;
+    }
     return switch (kind) {
-      case COUNTER -> base + (baseUnit == null ? "" : "_" + baseUnit) + "_total";
+      case COUNTER -> base + "_total";
       case TIMER -> base + "_seconds";
-      case GAUGE -> base + (baseUnit == null ? "" : "_" + baseUnit);
+      case GAUGE -> base;
     };
   }
 }

@@ -80,4 +80,14 @@ class PlannerTest {
   void refusesANonPositiveCap() {
     assertThrows(IllegalArgumentException.class, () -> new Planner(0));
   }
+
+  @Test
+  void aBatchCapLowersTheRangeButNeverRaisesItAboveTheMaximum() {
+    Map<PartitionId, PartitionPosition> at0 = positions(new PartitionPosition(P0, 0, 0));
+    assertEquals(
+        List.of(new OffsetRange("events", 0, 0, 30)), new Planner(100).plan(at0, Map.of(P0, 1_000L), 30));
+    assertEquals(
+        List.of(new OffsetRange("events", 0, 0, 100)), new Planner(100).plan(at0, Map.of(P0, 1_000L), 5_000));
+    assertThrows(IllegalArgumentException.class, () -> new Planner(100).plan(at0, Map.of(P0, 1L), 0));
+  }
 }

@@ -5,7 +5,9 @@ import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
- * The demo's progress: records committed out of the total, batches, tasks and the rate.
+ * A progress line: the demo's (records committed out of the total, batches, tasks and the rate,
+ * see {@link #show(Progress, double)}) and {@code run}'s ({@link io.onceflow.app.RunProgress}, any
+ * text through {@link #show(String)}).
  *
  * <p>On a terminal the line is rewritten in place with {@code \r}, so a run reads as one moving
  * line; anywhere else (a pipe, a CI log, a file) each update is a line of its own, since a
@@ -13,13 +15,17 @@ import java.util.Locale;
  *
  * <p>Confined to the thread that runs the demo.
  */
-final class ProgressLine {
+public final class ProgressLine {
   private final PrintWriter out;
   private final boolean overwrite;
   private final long total;
   private int shownWidth;
 
-  ProgressLine(PrintWriter out, boolean overwrite, long total) {
+  /**
+   * @param overwrite rewrite one line in place (a terminal) instead of printing a line per update
+   * @param total the demo's record count; unused by {@link #show(String)}
+   */
+  public ProgressLine(PrintWriter out, boolean overwrite, long total) {
     this.out = out;
     this.overwrite = overwrite;
     this.total = total;
@@ -27,7 +33,11 @@ final class ProgressLine {
 
   /** Shows {@code progress}, {@code seconds} after the engine started. */
   void show(Progress progress, double seconds) {
-    String text = format(progress, total, seconds);
+    show(format(progress, total, seconds));
+  }
+
+  /** Shows {@code text} as the current progress. */
+  public void show(String text) {
     if (overwrite) {
       // pad over the tail of a longer previous line
       out.print("\r" + text + " ".repeat(Math.max(0, shownWidth - text.length())));
@@ -39,7 +49,7 @@ final class ProgressLine {
   }
 
   /** Ends an overwritten line, so what follows starts on a line of its own. */
-  void end() {
+  public void end() {
     if (overwrite && shownWidth > 0) {
       out.println();
       out.flush();
