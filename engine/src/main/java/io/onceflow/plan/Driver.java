@@ -16,6 +16,8 @@ import io.onceflow.ledger.PartitionId;
 import io.onceflow.ledger.PartitionPosition;
 import io.onceflow.ledger.PlanStore;
 import io.onceflow.ledger.SqlErrors;
+import io.onceflow.task.Backoff;
+import io.onceflow.task.Retries;
 import io.onceflow.metrics.EngineMetrics;
 import java.lang.management.ManagementFactory;
 import java.sql.SQLException;
@@ -68,6 +70,7 @@ public final class Driver implements AutoCloseable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private final AtomicLong batchesPlanned = new AtomicLong();
+  private final Backoff outage = new Backoff(500, 10_000);
   private volatile boolean running = true;
   private volatile boolean leader;
   private volatile Map<PartitionId, Long> endOffsets = Map.of();
@@ -135,6 +138,7 @@ public final class Driver implements AutoCloseable {
         return;
       }
       leader = true;
+      outage.reset();
       observer.reset();
       CrashPoints.reach(CrashPoint.DRIVER_LEADERSHIP_TAKEN);
       log.info("Driver {} leads job '{}' (epoch {})", driverId, config.jobName(), leadership.epoch());
@@ -144,12 +148,16 @@ public final class Driver implements AutoCloseable {
         leader = false;
         endOffsets = Map.of();
       }
-    } catch (OnceflowException e) {
-      if (!e.isRetriable()) {
+    } catch (SQLException | OnceflowException e) {
+      // A database restart lands here too: the lock connection cannot be opened or is gone.
+      if (!Retries.isRetriable(e)) {
         throw e;
       }
-      log.warn("Driver of job '{}' hit a retriable error, retrying: {}", config.jobName(), e.getMessage());
-      sleep(1_000);
+      long delay = outage.next();
+      log.warn("Driver of job '{}' hit a retriable error (attempt {}/unbounded: a driver waits out"
+              + " an outage), retrying in {} ms: {}",
+          config.jobName(), outage.attempts(), delay, e.getMessage());
+      sleep(delay);
     }
   }
 

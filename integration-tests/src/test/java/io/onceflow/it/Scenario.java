@@ -26,7 +26,8 @@ import java.util.function.Supplier;
  */
 final class Scenario implements AutoCloseable {
   final TestKafka kafka;
-  final TestDatabase database;
+  final TestDatabase database; // null when the test brought its own server
+  private final String jdbcUrl;
   final String topic;
   final String job;
   final Workload workload;
@@ -34,6 +35,12 @@ final class Scenario implements AutoCloseable {
   private final Map<String, String> settings = new TreeMap<>();
 
   private Scenario(TestKafka kafka, TestDatabase database, String topic, String job, Workload workload, int partitions) {
+    this(kafka, database, database.jdbcUrl(), topic, job, workload, partitions);
+  }
+
+  private Scenario(TestKafka kafka, TestDatabase database, String jdbcUrl, String topic, String job,
+      Workload workload, int partitions) {
+    this.jdbcUrl = jdbcUrl;
     this.kafka = kafka;
     this.database = database;
     this.topic = topic;
@@ -45,13 +52,29 @@ final class Scenario implements AutoCloseable {
   static Scenario create(String name, Class<?> jobClass, Workload workload, int partitions) {
     TestKafka kafka = TestKafka.shared();
     String topic = kafka.createTopic(TestKafka.uniqueTopic(name), partitions);
-    Scenario s = new Scenario(kafka, TestDatabase.create(), topic, name, workload, partitions);
+    return defaults(new Scenario(kafka, TestDatabase.create(), topic, name, workload, partitions), jobClass);
+  }
+
+  /**
+   * A scenario on servers the test owns (a private broker, an embedded PostgreSQL), for tests that
+   * stop and restart them; the test closes the servers.
+   */
+  static Scenario on(TestKafka kafka, String jdbcUrl, String name, Class<?> jobClass, Workload workload,
+      int partitions) {
+    String topic = kafka.createTopic(TestKafka.uniqueTopic(name), partitions);
+    return defaults(new Scenario(kafka, null, jdbcUrl, topic, name, workload, partitions), jobClass);
+  }
+
+  private static Scenario defaults(Scenario s, Class<?> jobClass) {
+    String name = s.job;
+    String topic = s.topic;
+    TestKafka kafka = s.kafka;
     s.set("job.name", name)
         .set("job.class", jobClass.getName())
         .set("source.topics", topic)
         .set("value.format", "bytes")
         .set("kafka.bootstrap.servers", kafka.bootstrapServers())
-        .set("postgres.url", s.database.jdbcUrl())
+        .set("postgres.url", s.jdbcUrl)
         .set("batch.interval.ms", "100")
         .set("batch.max.records.per.partition", "2000")
         .set("worker.threads", "2")
@@ -86,7 +109,7 @@ final class Scenario implements AutoCloseable {
   }
 
   long committedOffsets() throws SQLException {
-    try (Connection c = database.connect()) {
+    try (Connection c = connect()) {
       return LedgerAssertions.committedOffsets(c, job);
     } catch (SQLException e) {
       if ("42P01".equals(e.getSQLState())) {
@@ -114,7 +137,7 @@ final class Scenario implements AutoCloseable {
   }
 
   void assertLedgerInvariants() throws SQLException {
-    try (Connection c = database.connect()) {
+    try (Connection c = connect()) {
       LedgerAssertions.assertInvariants(c, job);
       LedgerAssertions.assertNothingPending(c, job);
     }
@@ -122,17 +145,19 @@ final class Scenario implements AutoCloseable {
 
   /** I1–I3 only: a job stopped on purpose may leave planned tasks behind. */
   void assertLedgerInvariantsAllowingPending() throws SQLException {
-    try (Connection c = database.connect()) {
+    try (Connection c = connect()) {
       LedgerAssertions.assertInvariants(c, job);
     }
   }
 
   Connection connect() throws SQLException {
-    return database.connect();
+    return database != null ? database.connect() : java.sql.DriverManager.getConnection(jdbcUrl);
   }
 
   @Override
   public void close() {
-    database.close();
+    if (database != null) {
+      database.close();
+    }
   }
 }
