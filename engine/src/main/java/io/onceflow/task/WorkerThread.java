@@ -6,6 +6,7 @@ import io.onceflow.crash.CrashPoint;
 import io.onceflow.crash.CrashPoints;
 import io.onceflow.kafka.RangeReader;
 import io.onceflow.ledger.ClaimedTask;
+import io.onceflow.ledger.PartitionId;
 import io.onceflow.ledger.TaskQueue;
 import io.onceflow.metrics.EngineMetrics.RetryReason;
 import java.util.Optional;
@@ -109,6 +110,10 @@ final class WorkerThread implements Runnable {
       CrashPoints.reach(CrashPoint.WORKER_RECORDS_READ);
       TaskResult result = attempt.run(task, read.records(), read.gaps());
       handle(task, result);
+      if (result.outcome() == TaskResult.Outcome.COMMITTED) {
+        read.gaps().forEach(
+            g -> pool.metrics().gapSkipped(new PartitionId(g.topic(), g.partition()), g.count()));
+      }
       errors.reset();
     } catch (RuntimeException e) {
       if (!pool.isRunning()) {
