@@ -134,8 +134,13 @@ class ComposeFileTest {
       // After the grace the worker still aborts its tasks, releases leases and closes its pool.
       assertTrue(
           stopMs >= graceMs + 10_000,
-          service + ": stop_grace_period " + period + " leaves too little time after"
-              + " worker.shutdown.grace.ms = " + graceMs + " before Docker's SIGKILL");
+          service
+              + ": stop_grace_period "
+              + period
+              + " leaves too little time after"
+              + " worker.shutdown.grace.ms = "
+              + graceMs
+              + " before Docker's SIGKILL");
     }
   }
 
@@ -350,6 +355,9 @@ class ComposeFileTest {
       if (!"/metrics".equals(scrape.getOrDefault("metrics_path", "/metrics"))) {
         continue;
       }
+      // The engine's `job` tag is the Onceflow job (docs/operations.md's queries group by it).
+      assertEquals(
+          Boolean.TRUE, scrape.get("honor_labels"), scrape.get("job_name") + " honor_labels");
       for (Object sd : (List<Object>) scrape.getOrDefault("dns_sd_configs", List.of())) {
         Map<String, Object> dns = (Map<String, Object>) sd;
         for (Object name : (List<Object>) dns.get("names")) {
