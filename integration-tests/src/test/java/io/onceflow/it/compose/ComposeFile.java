@@ -202,6 +202,21 @@ final class ComposeFile {
     return out.toString();
   }
 
+  /** A service's {@code command} as a list of arguments, interpolated with {@code variables}. */
+  List<String> command(String service, Map<String, String> variables) {
+    Object command = service(service).get("command");
+    List<String> args = new ArrayList<>();
+    if (command instanceof List<?> list) {
+      list.forEach(a -> args.add(interpolate(a.toString(), variables)));
+    } else if (command != null) {
+      // The string form is split on spaces, as Compose does for simple commands.
+      for (String a : interpolate(command.toString(), variables).trim().split("\\s+")) {
+        args.add(a);
+      }
+    }
+    return args;
+  }
+
   /** Host ports a service publishes ({@code [ip:]host:container[/proto]} strings only). */
   List<String> ports(String service) {
     List<String> ports = new ArrayList<>();

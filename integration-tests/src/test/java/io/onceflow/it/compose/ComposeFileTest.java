@@ -145,6 +145,19 @@ class ComposeFileTest {
   }
 
   @Test
+  void theTopicServiceCreatesTheTopicTheJobReads() {
+    List<String> command = compose.command("topic", compose.envExample());
+    int i = command.indexOf("--topic");
+    assertTrue(i >= 0 && command.contains("--create"), "topic: " + command);
+    for (String service : ENGINE_SERVICES) {
+      assertEquals(
+          command.get(i + 1),
+          engineEnvironment(service).get("ONCEFLOW_SOURCE_TOPICS"),
+          service + " reads another topic than the one `topic` creates");
+    }
+  }
+
+  @Test
   void driverAndWorkersRunTheSameJob() {
     assertEquals(engineEnvironment("driver"), engineEnvironment("worker"));
     assertEquals(compose.service("driver").get("image"), compose.service("worker").get("image"));

@@ -76,8 +76,11 @@ class ComposeTopologyIT {
       dotEnv.put(
           "POSTGRES_PASSWORD",
           database.password() == null ? "unused-with-trust-auth" : database.password());
-      // The `topic` service's work.
-      kafka.createTopic(topic, Integer.parseInt(dotEnv.get("TOPIC_PARTITIONS")));
+      // The `topic` service's work: the topic and partitions its kafka-topics.sh command names.
+      List<String> createTopic = compose.command("topic", dotEnv);
+      kafka.createTopic(
+          argumentAfter(createTopic, "--topic"),
+          Integer.parseInt(argumentAfter(createTopic, "--partitions")));
 
       Map<String, String> hosts =
           Map.of(
@@ -99,7 +102,10 @@ class ComposeTopologyIT {
           String name = service + "-" + (services.size());
           services.add(
               ServiceProcess.start(
-                  name, compose.root.resolve("deploy/onceflow"), command(compose, service), env));
+                  name,
+                  compose.root.resolve("deploy/onceflow"),
+                  compose.command(service, dotEnv),
+                  env));
         }
         for (ServiceProcess s : services) {
           awaitHealthy(compose, s);
@@ -183,12 +189,10 @@ class ComposeTopologyIT {
     }
   }
 
-  /** The service's {@code command}, as the entrypoint's arguments. */
-  private static List<String> command(ComposeFile compose, String service) {
-    Object command = compose.service(service).get("command");
-    return command instanceof List<?> list
-        ? list.stream().map(Object::toString).toList()
-        : List.of(command.toString().split(" "));
+  private static String argumentAfter(List<String> command, String option) {
+    int i = command.indexOf(option);
+    assertTrue(i >= 0 && i + 1 < command.size(), option + " in " + command);
+    return command.get(i + 1);
   }
 
   private static String mapHosts(String value, Map<String, String> hosts) {
