@@ -28,6 +28,7 @@ RUN mkdir -p /dist/lib /dist/jobs \
 # ---- runtime: a JRE, the jars, two small scripts, an unprivileged user -----------------------
 FROM eclipse-temurin:17-jre
 
+# docker build --build-arg VERSION=… --build-arg REVISION=$(git rev-parse HEAD) --build-arg CREATED=$(date -u +%FT%TZ)
 ARG VERSION=0.1.0-SNAPSHOT
 ARG REVISION=unknown
 ARG CREATED=unknown
@@ -36,7 +37,6 @@ LABEL org.opencontainers.image.title="Onceflow" \
       org.opencontainers.image.version="${VERSION}" \
       org.opencontainers.image.revision="${REVISION}" \
       org.opencontainers.image.created="${CREATED}" \
-      org.opencontainers.image.documentation="docs/deploy.md" \
       org.opencontainers.image.base.name="docker.io/library/eclipse-temurin:17-jre"
 
 # A fixed, non-zero uid/gid, so volume permissions and `runAsNonRoot` policies can rely on it.
