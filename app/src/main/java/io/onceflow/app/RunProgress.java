@@ -57,7 +57,8 @@ final class RunProgress implements AutoCloseable {
     RunProgress progress = new RunProgress(engine, new ProgressLine(out, true, 0), terminal);
     if (engine.driver().isPresent()) {
       long period = terminal ? 1_000 : LOG_EVERY.toMillis();
-      progress.timer.scheduleWithFixedDelay(progress::update, period, period, TimeUnit.MILLISECONDS);
+      // the first run only takes a sample, so the first line shown already has a rate
+      progress.timer.scheduleWithFixedDelay(progress::update, 0, period, TimeUnit.MILLISECONDS);
     }
     return progress;
   }
@@ -67,7 +68,11 @@ final class RunProgress implements AutoCloseable {
       String job = engine.config().jobName();
       long committed = new LedgerAdmin(engine.database().dataSource()).progress(job).committedOffsets();
       Long lag = lag(engine.driver().get(), new PlanStore(engine.database().dataSource()).positions(job));
+      boolean first = samples.isEmpty();
       String text = format(committed, rate(System.currentTimeMillis(), committed), lag);
+      if (first) {
+        return;
+      }
       if (terminal) {
         line.show(text);
       } else {

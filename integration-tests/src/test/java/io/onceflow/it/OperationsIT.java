@@ -185,11 +185,32 @@ class OperationsIT {
       assertTrue(dom.contains(scenario.topic + "-" + p), "partition " + p + " is rendered");
     }
     Matcher lagRow = Pattern.compile("<td class=\"l\">" + Pattern.quote(scenario.topic) + "-0</td>"
-        + "<td>[0-9,]+</td><td>[0-9,]+</td><td>0</td>").matcher(dom);
+        + "<td>[0-9,]+</td><td>[0-9,]+</td><td class=\"lag\"[^>]*>0</td>").matcher(dom);
     assertTrue(lagRow.find(), "partition 0's row shows committed, end and a lag of 0:\n" + dom);
     assertTrue(dom.contains("<path d=\"M"), "the chart has a line");
     assertTrue(Pattern.compile("id=\"updated\">updated \\d").matcher(dom).find(), "the header shows the read time");
     Chromium.screenshot(base + "/", Path.of("target", "status-page.png"), 900);
+  }
+
+  @Test
+  void aWorkerServesMetricsAndHealthButNoStatusPage() throws Exception {
+    Path dir = Files.createTempDirectory("ops-worker");
+    try (EngineProcess worker = EngineProcess.start("ops-worker", "worker", scenario.writeConfig(dir), Map.of())) {
+      worker.awaitOutput("Metrics at", Duration.ofSeconds(60));
+      Matcher m = Pattern.compile("Metrics at (http://[^/\\s]+)/metrics").matcher(worker.output());
+      assertTrue(m.find(), worker.tail());
+      String workerBase = m.group(1);
+      assertTrue(workerBase.startsWith("http://127.0.0.1:"), workerBase);
+      HttpResponse<String> health = getFrom(workerBase, "/health");
+      assertEquals(200, health.statusCode());
+      assertEquals("none", json.readTree(health.body()).get("driver").asText());
+      Prometheus p = Prometheus.parse(getFrom(workerBase, "/metrics").body());
+      assertEquals(2, (long) p.sum("onceflow_worker_threads"));
+      assertTrue(p.named("onceflow_partition_lag_records").isEmpty(), "lag is the driver's");
+      assertEquals(404, getFrom(workerBase, "/").statusCode());
+      assertEquals(404, getFrom(workerBase, "/api/status").statusCode());
+      assertEquals(0, worker.terminate(Duration.ofSeconds(60)), worker.tail());
+    }
   }
 
   @Test
@@ -222,8 +243,12 @@ class OperationsIT {
   }
 
   private HttpResponse<String> get(String path) throws Exception {
+    return getFrom(base, path);
+  }
+
+  private HttpResponse<String> getFrom(String server, String path) throws Exception {
     return http.send(
-        HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20)).build(),
+        HttpRequest.newBuilder(URI.create(server + path)).timeout(Duration.ofSeconds(20)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 }

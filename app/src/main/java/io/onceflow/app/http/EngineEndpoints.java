@@ -36,6 +36,8 @@ import java.util.Optional;
  */
 public final class EngineEndpoints {
   static final int DEFAULT_BATCHES = 20;
+  /** Batches on the status page: the newest ten keep workers and dead letters in view. */
+  static final int PAGE_BATCHES = 10;
   private static final String PAGE = "status.html";
   private static final String INITIAL_DATA = "/*INITIAL_DATA*/null";
 
@@ -65,7 +67,7 @@ public final class EngineEndpoints {
           query -> {
             Map<String, Object> initial = new LinkedHashMap<>();
             initial.put("status", status(reader, job, engine.driver().get(), staleMs).orElse(null));
-            initial.put("batches", reader.recentBatches(job, DEFAULT_BATCHES));
+            initial.put("batches", reader.recentBatches(job, PAGE_BATCHES));
             return Response.text(
                 200,
                 "text/html; charset=utf-8",
