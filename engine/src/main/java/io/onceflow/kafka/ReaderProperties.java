@@ -13,9 +13,14 @@ final class ReaderProperties {
   static Properties forWorker(Properties user, String clientId) {
     Properties p = base(user);
     p.putIfAbsent("client.id", clientId);
-    p.putIfAbsent("max.poll.records", "10000");
-    p.putIfAbsent("fetch.max.bytes", String.valueOf(64 * 1024 * 1024));
-    p.putIfAbsent("max.partition.fetch.bytes", String.valueOf(16 * 1024 * 1024));
+    // A worker reads one partition at a time up to a known offset. A poll that passes `until`
+    // decodes records only to drop them, and a fetch beyond it is thrown away when the thread's
+    // next task is another partition: 2,000 records per poll and 2 MiB per fetch keep that waste
+    // and the fetch buffers small (16 MiB fetches cost ~50 MiB of peak heap in a -Xmx512m bench
+    // run), at no measurable cost in speed (bench/run.sh, BENCHMARKS.md).
+    p.putIfAbsent("max.poll.records", "2000");
+    p.putIfAbsent("fetch.max.bytes", String.valueOf(16 * 1024 * 1024));
+    p.putIfAbsent("max.partition.fetch.bytes", String.valueOf(2 * 1024 * 1024));
     p.putIfAbsent("receive.buffer.bytes", String.valueOf(1024 * 1024));
     // A task reads up to a known offset; once there, a fetch left parked at the broker for the
     // default 500 ms would delay the thread's next task by that much.
