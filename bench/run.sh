@@ -30,8 +30,18 @@ fi
 java="java"
 if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then java="$JAVA_HOME/bin/java"; fi
 
+# Run from a private copy of the classes and jars: others' builds of the reactor rewrite
+# bench/target while a benchmark (and its forked engine JVMs) runs.
 cd "$root"
+[[ -d bench/target/classes && -d bench/target/lib ]] \
+  || { echo "bench: bench/target has no classes or lib/; run without --no-build" >&2; exit 1; }
+run_dir="$(mktemp -d -t onceflow-bench-cp-XXXXXX)"
+trap 'rm -rf "$run_dir"' EXIT
+cp -r bench/target/classes "$run_dir/classes"
+cp -r bench/target/lib "$run_dir/lib"
+
 # BENCH_JAVA_OPTS is split on spaces on purpose: it holds several options.
 # shellcheck disable=SC2086
-exec "$java" ${BENCH_JAVA_OPTS:--Xmx2g} -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "bench/target/classes:bench/target/lib/*" \
+"$java" ${BENCH_JAVA_OPTS:--Xmx2g} -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+  -cp "$run_dir/classes:$run_dir/lib/*" \
   io.onceflow.bench.Benchmark --update BENCHMARKS.md --command "$command_line" ${args[@]+"${args[@]}"}

@@ -128,7 +128,10 @@ public final class Benchmark {
       if (o.phase("latency")) {
         double aggRate = r.agg != null ? r.agg.median() : o.latencyRate;
         if (aggRate > 0) {
-          r.latency = latency(o.latencyRate > 0 ? o.latencyRate : aggRate / 2);
+          r.latency = latency(o.latencyRate > 0 ? o.latencyRate : aggRate / 2, "half");
+        }
+        if (o.latencyLowRate > 0) {
+          r.latencyLow = latency(o.latencyLowRate, "low");
         }
       }
     } finally {
@@ -220,14 +223,16 @@ public final class Benchmark {
 
   // ---- latency ---------------------------------------------------------------------------------
 
-  private Latency latency(double rate) throws Exception {
+  private Latency latency(double rate, String tag) throws Exception {
+    String topic = LATENCY_TOPIC + "." + tag;
+    String sink = "latency_" + tag;
     long records = (long) (rate * o.latencySeconds);
-    say(String.format(Locale.ROOT, "latency: %,.0f records/s for %d s (%,d records), batch.interval.ms=100",
+    say(String.format(Locale.ROOT, "latency (" + tag + "): %,.0f records/s for %d s (%,d records), batch.interval.ms=100",
         rate, o.latencySeconds, records));
-    createTopic(LATENCY_TOPIC);
-    String job = "bench_latency";
+    createTopic(topic);
+    String job = "bench_latency_" + tag;
     Map<String, String> config =
-        EngineConfigs.engine(job, AggJob.class.getName(), "latency_sink", LATENCY_TOPIC, bootstrap, url, o.engineSettings);
+        EngineConfigs.engine(job, AggJob.class.getName(), sink, topic, bootstrap, url, o.engineSettings);
     config.put("batch.interval.ms", "100");
     loads.add(Machine.loadAverage1());
     EngineRunner.Fork fork = runner.start(job, config, records);
@@ -236,7 +241,7 @@ public final class Benchmark {
     Latency l = new Latency();
     long t0 = System.nanoTime();
     l.produceStartMs = System.currentTimeMillis();
-    try (WorkloadProducer producer = WorkloadProducer.connect(bootstrap, LATENCY_TOPIC, Workload.standard())) {
+    try (WorkloadProducer producer = WorkloadProducer.connect(bootstrap, topic, Workload.standard())) {
       producer.produceAtRate(0, records, rate);
     }
     double produced = (System.nanoTime() - t0) / 1e9;
@@ -247,7 +252,7 @@ public final class Benchmark {
     l.error = p.getProperty("error");
     if (l.error == null) {
       try (Connection c = DriverManager.getConnection(url)) {
-        Verdict v = GroundTruth.verifyAgg(c, "latency_sink", records);
+        Verdict v = GroundTruth.verifyAgg(c, sink, records);
         if (!v.passed()) {
           l.error = "verification failed: " + v.summary();
         }
@@ -258,12 +263,18 @@ public final class Benchmark {
     l.taskP50 = Stats.percentile(taskMs, 50);
     l.taskP99 = Stats.percentile(taskMs, 99);
     l.tasks = tasks.size();
+    l.batches = EngineRunner.batches(url, job);
+    double[] sizes = tasks.stream().mapToDouble(t -> t.until() - t.from()).toArray();
+    l.taskRecordsP50 = Stats.percentile(sizes, 50);
+    l.taskRecordsMax = Stats.percentile(sizes, 100);
     l.peakHeap = Long.parseLong(p.getProperty("peakHeapUsedBytes", "0"));
-    measureLatencies(tasks, l);
+    measureLatencies(topic, tasks, l);
     say(String.format(Locale.ROOT,
-        "latency: produced at %,.0f records/s; end-to-end p50 %d ms, p99 %d ms, max %d ms over %,d records"
-            + " (first %d s excluded); task p50 %.0f ms p99 %.0f ms: %s",
-        l.achievedRate, l.p50, l.p99, l.max, l.measured, o.latencyWarmupSeconds, l.taskP50, l.taskP99,
+        "latency (" + tag + "): produced at %,.0f records/s; end-to-end p50 %d ms, p99 %d ms, max %d ms over %,d records"
+            + " (first %d s excluded); %d tasks in %d batches, records per task p50 %.0f max %.0f;"
+            + " task p50 %.0f ms p99 %.0f ms: %s",
+        l.achievedRate, l.p50, l.p99, l.max, l.measured, o.latencyWarmupSeconds, l.tasks, l.batches,
+        l.taskRecordsP50, l.taskRecordsMax, l.taskP50, l.taskP99,
         l.error == null ? "PASS" : "FAIL " + l.error));
     return l;
   }
@@ -273,7 +284,7 @@ public final class Benchmark {
    * send time): every record of a task is committed when the task is, so the approximation is exact
    * up to clock reading granularity.
    */
-  private void measureLatencies(List<EngineRunner.Task> tasks, Latency l) {
+  private void measureLatencies(String topic, List<EngineRunner.Task> tasks, Latency l) {
     Map<Integer, List<EngineRunner.Task>> byPartition = new LinkedHashMap<>();
     for (EngineRunner.Task t : tasks) {
       byPartition.computeIfAbsent(t.partition(), k -> new ArrayList<>()).add(t);
@@ -284,7 +295,7 @@ public final class Benchmark {
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(RawKafkaRead.consumerProperties(bootstrap, "bench-latency-read"),
             new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> tps = RawKafkaRead.partitions(consumer, LATENCY_TOPIC);
+      List<TopicPartition> tps = RawKafkaRead.partitions(consumer, topic);
       Map<TopicPartition, Long> ends = consumer.endOffsets(tps);
       consumer.assign(tps);
       consumer.seekToBeginning(tps);
@@ -451,6 +462,9 @@ public final class Benchmark {
     double taskP50;
     double taskP99;
     long tasks;
+    long batches;
+    double taskRecordsP50;
+    double taskRecordsMax;
     long peakHeap;
   }
 
@@ -467,11 +481,13 @@ public final class Benchmark {
     Series agg;
     Series append;
     Latency latency;
+    Latency latencyLow;
 
     boolean failed() {
       return Stream.of(rawRead, rawCopy, rawAgg, baseline, agg, append)
               .anyMatch(s -> s != null && s.failed())
-          || (latency != null && latency.error != null);
+          || (latency != null && latency.error != null)
+          || (latencyLow != null && latencyLow.error != null);
     }
   }
 

@@ -23,6 +23,8 @@ import java.util.Set;
  * --latency-seconds S    how long the latency run produces (default 15)
  * --latency-warmup S     seconds at its start left out of the percentiles (default 3)
  * --latency-rate R       fixed input rate; default half the median engine AGG throughput
+ * --latency-low-rate R   a second latency point at this rate, for comparison (default 20,000;
+ *                        0 skips it)
  * --postgres-url URL     use this database instead of creating one (or ONCEFLOW_BENCH_POSTGRES_URL)
  * --update FILE          write the results section of FILE (e.g. BENCHMARKS.md)
  * --command TEXT         the command line to print in the report
@@ -40,6 +42,7 @@ final class Options {
   int latencySeconds = 15;
   int latencyWarmupSeconds = 3;
   double latencyRate;
+  double latencyLowRate = 20_000;
   String postgresUrl = System.getenv("ONCEFLOW_BENCH_POSTGRES_URL");
   Path update;
   String command = "bench/run.sh";
@@ -68,6 +71,7 @@ final class Options {
         case "--latency-seconds" -> o.latencySeconds = Integer.parseInt(need(a, v));
         case "--latency-warmup" -> o.latencyWarmupSeconds = Integer.parseInt(need(a, v));
         case "--latency-rate" -> o.latencyRate = Double.parseDouble(need(a, v));
+        case "--latency-low-rate" -> o.latencyLowRate = Double.parseDouble(need(a, v));
         case "--postgres-url" -> o.postgresUrl = need(a, v);
         case "--update" -> o.update = Path.of(need(a, v));
         case "--command" -> o.command = need(a, v);
