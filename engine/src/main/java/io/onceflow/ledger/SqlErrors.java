@@ -39,6 +39,24 @@ public final class SqlErrors {
     return false;
   }
 
+  /**
+   * A right the database user lacks ({@code 42501} insufficient privilege, class {@code 28}
+   * invalid authorization). Not retriable, and not the fault of a record: no record is
+   * dead-lettered for it; the worker stops and says which right is missing.
+   */
+  public static boolean isMissingRight(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql && sql.getSQLState() != null
+          && (sql.getSQLState().equals("42501") || sql.getSQLState().startsWith("28"))) {
+        return true;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
+  }
+
   static boolean isRetriableState(String state) {
     if (state == null) {
       return false;
@@ -65,7 +83,7 @@ public final class SqlErrors {
         : new OnceflowException(message, error);
   }
 
-  static String rootMessage(Throwable error) {
+  public static String rootMessage(Throwable error) {
     Throwable root = error;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();

@@ -74,6 +74,9 @@ final class FailureIsolation {
       if (SqlErrors.isRetriable(e)) {
         throw SqlErrors.classify("write the results of task " + context.range(), e);
       }
+      if (MissingRights.in(e)) {
+        throw MissingRights.explain(job.getClass().getName(), "task " + context.range(), e);
+      }
       connection.rollback(savepoint);
       // Dead letters the job named inside the rolled-back call are rolled back with it.
       deadLetters.subList(deadLettersBefore, deadLetters.size()).clear();

@@ -166,6 +166,9 @@ final class TaskAttempt {
         if (SqlErrors.isRetriable(e)) {
           throw SqlErrors.classify("write the results of task " + task, e);
         }
+        if (MissingRights.in(e)) {
+          throw MissingRights.explain(job.getClass().getName(), "task " + task, e);
+        }
         return new TaskResult(Outcome.JOB_FAILED, 0, 0, e);
       }
     }

@@ -46,6 +46,10 @@ final class WorkerThread implements Runnable {
     try (reader) {
       try (ThreadJobSetup setup = pool.setupFor()) {
         job.open(setup);
+      } catch (Exception e) {
+        throw MissingRights.in(e)
+            ? MissingRights.explain(job.getClass().getName(), "open()", e)
+            : new OnceflowException("Job " + job.getClass().getName() + " failed in open(): " + e, e);
       }
       while (pool.isRunning()) {
         if (!runOneTask()) {

@@ -44,6 +44,15 @@ class RetriesTest {
   }
 
   @Test
+  void aMissingRightIsNeitherRetriableNorARecordsFault() {
+    SQLException denied = new SQLException("permission denied for table totals", "42501");
+    assertTrue(io.onceflow.ledger.SqlErrors.isMissingRight(new RuntimeException(denied)));
+    assertTrue(io.onceflow.ledger.SqlErrors.isMissingRight(new SQLException("bad password", "28P01")));
+    assertFalse(io.onceflow.ledger.SqlErrors.isMissingRight(new SQLException("duplicate", "23505")));
+    assertFalse(Retries.isRetriable(denied));
+  }
+
+  @Test
   void retriesARetriableErrorUntilItSucceedsWaitingLongerEachTime() {
     List<Long> slept = new ArrayList<>();
     AtomicInteger calls = new AtomicInteger();

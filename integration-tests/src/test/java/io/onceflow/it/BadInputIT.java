@@ -62,6 +62,97 @@ class BadInputIT {
     }
   }
 
+  @Test
+  void aJobClassThatThrowsInItsConstructorIsNamedWithTheCause() throws Exception {
+    try (Scenario s = scenario("bad_constructor")) {
+      s.set("job.class", ThrowingConstructorJob.class.getName());
+      String out = runExpectingFailure(s, 2);
+      assertTrue(out.contains("Job class '" + ThrowingConstructorJob.class.getName()
+          + "' threw in its constructor"), out);
+      assertTrue(out.contains("the pricing table could not be loaded"), out);
+      assertNothingWritten(s);
+    }
+  }
+
+  @Test
+  void aDatabaseUserWithoutRightsOnTheSinkTableStopsTheWorkerAndNothingIsCommitted() throws Exception {
+    String role = "onceflow_norights_" + Long.toHexString(System.nanoTime());
+    try (Scenario s = scenario("no_rights")) {
+      s.produce(0, 1_000);
+      try (Connection c = s.connect(); Statement st = c.createStatement()) {
+        st.execute("CREATE ROLE " + role + " LOGIN");
+        st.execute("CREATE TABLE user_totals (user_id text PRIMARY KEY, events bigint NOT NULL,"
+            + " amount bigint NOT NULL)");
+        st.execute("GRANT USAGE, CREATE ON SCHEMA public TO " + role);
+        org.postgresql.ds.PGSimpleDataSource admin = new org.postgresql.ds.PGSimpleDataSource();
+        admin.setURL(s.config().postgresUrl());
+        io.onceflow.ledger.LedgerSchema.migrate(admin);
+        st.execute("GRANT USAGE ON SCHEMA onceflow TO " + role);
+        st.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA onceflow TO " + role);
+        st.execute("GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA onceflow TO " + role);
+      }
+      try {
+        s.set("postgres.url", s.config().postgresUrl().replace("user=postgres", "user=" + role));
+        String out = runFailing(s, 1);
+        assertTrue(out.contains("The database refused job " + AggJob.class.getName() + " a right"), out);
+        assertTrue(out.contains("permission denied for table user_totals"), out);
+        try (Connection c = s.connect(); Statement st = c.createStatement()) {
+          assertEquals(0, count(st, "SELECT coalesce(sum(until_offset - start_offset), 0) FROM onceflow.offsets"),
+              "nothing committed");
+          assertEquals(0, count(st, "SELECT count(*) FROM onceflow.dead_letters"),
+              "a missing right is no reason to dead-letter records");
+          assertEquals(0, count(st, "SELECT count(*) FROM user_totals"));
+        }
+      } finally {
+        s.close(); // the role's grants go with the database
+        try (Connection c = java.sql.DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
+            Statement st = c.createStatement()) {
+          st.execute("DROP ROLE IF EXISTS " + role);
+        }
+      }
+    }
+  }
+
+  @Test
+  void aSecondConfigurationUnderTheSameJobNameWithOtherTopicsIsRefused() throws Exception {
+    try (Scenario s = scenario("same_name")) {
+      s.produce(0, 1_000);
+      try (io.onceflow.runtime.Engine engine =
+          io.onceflow.runtime.Engine.start(s.config(), io.onceflow.runtime.Engine.Role.LOCAL)) {
+        s.awaitCommitted(1_000, Duration.ofMinutes(1), () -> String.valueOf(engine.failure()));
+      }
+      String other = s.kafka.createTopic(io.onceflow.testkit.TestKafka.uniqueTopic("same_name_other"), 1);
+      s.set("source.topics", other);
+      String out = runFailing(s, 1);
+      assertTrue(out.contains("Job 'same_name' already exists in the ledger with sources 'topics:"
+          + s.topic + "'"), out);
+      assertTrue(out.contains("this configuration reads 'topics:" + other + "'"), out);
+      try (Connection c = s.connect(); Statement st = c.createStatement()) {
+        assertEquals(0, count(st, "SELECT count(*) FROM onceflow.offsets WHERE topic = '" + other + "'"),
+            "nothing planned or committed for the other topic");
+        assertEquals(1_000, count(st, "SELECT sum(until_offset - start_offset) FROM onceflow.offsets"),
+            "the first job's offsets are untouched");
+      }
+    }
+  }
+
+  /** Runs {@code onceflow run} and expects exit code {@code expected}; logs may hold stack traces. */
+  private String runFailing(Scenario s, int expected) throws Exception {
+    try (EngineProcess p = EngineProcess.start(s.job, "run", s.writeConfig(dir), Map.of())) {
+      int exit = p.awaitExit(Duration.ofSeconds(90));
+      assertEquals(expected, exit, p.output());
+      return p.output();
+    }
+  }
+
+  private static long count(Statement st, String sql) throws Exception {
+    try (ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
   private static Scenario scenario(String name) {
     return Scenario.create(name, AggJob.class, Workload.standard(), 1);
   }
