@@ -46,7 +46,13 @@ public final class AggJob implements Job<byte[]> {
         context.deadLetter(record, invalid);
         continue;
       }
-      totals.add(event.user(), 1, event.amount());
+      byte[] userBytes = event.userBytes();
+      if (userBytes != null) {
+        // the fast path: the user's bytes straight into the aggregation, no String per record
+        totals.add(userBytes, event.userFrom(), event.userTo(), 1, event.amount());
+      } else {
+        totals.add(event.user(), 1, event.amount());
+      }
     }
     totals.flush();
   }

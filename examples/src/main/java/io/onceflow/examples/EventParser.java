@@ -16,8 +16,9 @@ import java.io.IOException;
  *
  * <p><b>Fast path.</b> Most values are flat objects of ASCII strings and integers, like the
  * workload's. {@link FlatJson} reads those straight from the bytes (several times Jackson's
- * speed, no objects per record) and hands the user name out of a {@link UserNames} cache, so a
- * recurring user costs no {@code String}. Anything it is not sure of (escapes, non-ASCII, floats,
+ * speed, no objects per record); the user is then available as bytes ({@link #userBytes()}, what
+ * AggJob aggregates on) or as a {@code String} from a {@link UserNames} cache, so a recurring
+ * user costs no new {@code String}. Anything it is not sure of (escapes, non-ASCII, floats,
  * nesting, odd spacing or syntax) goes to the Jackson path below, which decides; so both paths
  * accept and reject exactly the same values.
  *
@@ -32,6 +33,7 @@ final class EventParser {
   private final UserNames users = new UserNames();
 
   private String user;
+  private byte[] userBytes;
   private long amount;
   private long ts;
   private boolean hasAmount;
@@ -43,7 +45,8 @@ final class EventParser {
       throw new InvalidEventException("record has no value");
     }
     if (fast.parse(value)) {
-      user = fast.user(users);
+      user = null; // made on demand by user(); a job that takes userBytes() needs none
+      userBytes = value;
       amount = fast.amount();
       hasAmount = true;
       hasTs = fast.hasTs();
@@ -51,6 +54,7 @@ final class EventParser {
       return;
     }
     user = null;
+    userBytes = null;
     hasAmount = false;
     hasTs = false;
     try (JsonParser parser = JSON.createParser(value)) {
@@ -91,7 +95,27 @@ final class EventParser {
   }
 
   String user() {
+    if (user == null && userBytes != null) {
+      user = fast.user(users);
+    }
     return user;
+  }
+
+  /**
+   * The value whose bytes {@code [userFrom(), userTo())} are the user (ASCII, no control
+   * characters) when the last value took the fast path; null when it took Jackson's (then use
+   * {@link #user()}).
+   */
+  byte[] userBytes() {
+    return userBytes;
+  }
+
+  int userFrom() {
+    return fast.userFrom();
+  }
+
+  int userTo() {
+    return fast.userTo();
   }
 
   long amount() {

@@ -205,6 +205,14 @@ final class FlatJson {
     return i;
   }
 
+  int userFrom() {
+    return userFrom;
+  }
+
+  int userTo() {
+    return userTo;
+  }
+
   String user(UserNames names) {
     return names.get(v, userFrom, userTo);
   }

@@ -45,6 +45,7 @@ public final class DeltaUpsert {
   private final String[] deltaColumns;
   private final String sql;
   private final Map<String, long[]> pending = new HashMap<>();
+  private Utf8Deltas bytesPending;
 
   private DeltaUpsert(
       Connection connection, String table, String keyColumn, String[] deltaColumns) {
@@ -82,6 +83,25 @@ public final class DeltaUpsert {
     c[1] += delta1;
   }
 
+  /**
+   * Adds to two delta columns for the key whose UTF-8 bytes are {@code utf8[from, to)}: the
+   * allocation-free path for a job that has the key as bytes (a field of a record's value). The
+   * bytes are copied; the array may be reused. Keys added as bytes and as {@code String}s are the
+   * same key when they decode to the same text. Bytes that are not well-formed UTF-8 make {@link
+   * #flush()} throw {@link IllegalArgumentException}: check them first if they come unvalidated.
+   */
+  public void add(byte[] utf8, int from, int to, long delta0, long delta1) {
+    requireArity(2);
+    Objects.checkFromToIndex(from, to, utf8.length);
+    if (bytesPending == null) {
+      bytesPending = new Utf8Deltas(deltaColumns.length);
+    }
+    int at = bytesPending.counters(utf8, from, to);
+    long[] d = bytesPending.deltas();
+    d[at] += delta0;
+    d[at + 1] += delta1;
+  }
+
   /** Adds {@code deltas}, one per delta column in declaration order. */
   public void add(String key, long... deltas) {
     requireArity(deltas.length);
@@ -91,9 +111,12 @@ public final class DeltaUpsert {
     }
   }
 
-  /** Distinct keys waiting for {@link #flush()}. */
+  /**
+   * Distinct keys waiting for {@link #flush()}; a key added both as bytes and as a {@code String}
+   * counts twice until then.
+   */
   public int pendingKeys() {
-    return pending.size();
+    return pending.size() + (bytesPending == null ? 0 : bytesPending.size());
   }
 
   /**
@@ -101,6 +124,14 @@ public final class DeltaUpsert {
    * written (inserted or updated). Nothing pending: no statement, returns 0.
    */
   public int flush() throws SQLException {
+    if (bytesPending != null && bytesPending.size() > 0) {
+      try {
+        bytesPending.drainInto(pending);
+      } catch (RuntimeException e) {
+        pending.clear();
+        throw e;
+      }
+    }
     if (pending.isEmpty()) {
       return 0;
     }

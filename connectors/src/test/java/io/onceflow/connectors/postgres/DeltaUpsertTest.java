@@ -5,6 +5,7 @@ import io.onceflow.testkit.TestDatabase;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -63,6 +64,36 @@ class DeltaUpsertTest {
     assertEquals(3, upsert.flush());
     assertEquals(0, upsert.pendingKeys());
     assertEquals(Map.of("a", "1/5", "b", "2/7", "ü 😀", "2/2"), rows());
+  }
+
+  @Test
+  void keysGivenAsUtf8BytesAndAsStringsAreOneKey() throws SQLException {
+    DeltaUpsert upsert = totals(connection);
+    byte[] value = "{\"user\":\"b\",\"x\":\"ü 😀\"}".getBytes(StandardCharsets.UTF_8);
+    upsert.add(value, 9, 10, 1, 10); // "b"
+    upsert.add("b", 1, -3);
+    int emoji = 17;
+    upsert.add(value, emoji, value.length - 2, 2, 2); // "ü 😀"
+    for (int i = 0; i < 3000; i++) { // past the table's first sizes
+      byte[] key = ("k" + i).getBytes(StandardCharsets.US_ASCII);
+      upsert.add(key, 0, key.length, 1, i);
+      upsert.add(key, 0, key.length, 1, 0);
+    }
+    assertEquals(3002, upsert.flush());
+    Map<String, String> rows = rows();
+    assertEquals("2/7", rows.get("b"));
+    assertEquals("2/2", rows.get("ü 😀"));
+    assertEquals("2/2999", rows.get("k2999"));
+    assertEquals(3002, rows.size());
+  }
+
+  @Test
+  void refusesKeyBytesThatAreNotUtf8AndDropsThePendingDeltas() throws SQLException {
+    DeltaUpsert upsert = totals(connection);
+    upsert.add("a", 1, 1);
+    upsert.add(new byte[] {'x', (byte) 0xC3}, 0, 2, 1, 1);
+    assertThrows(IllegalArgumentException.class, upsert::flush);
+    assertEquals(0, upsert.pendingKeys());
   }
 
   @Test
