@@ -1,7 +1,7 @@
 package io.onceflow.app;
 
 import io.onceflow.app.demo.ProgressLine;
-import io.onceflow.ledger.LedgerAdmin;
+import io.onceflow.admin.StatusReader;
 import io.onceflow.ledger.PartitionId;
 import io.onceflow.ledger.PartitionPosition;
 import io.onceflow.ledger.PlanStore;
@@ -66,7 +66,7 @@ final class RunProgress implements AutoCloseable {
   private void update() {
     try {
       String job = engine.config().jobName();
-      long committed = new LedgerAdmin(engine.database().dataSource()).progress(job).committedOffsets();
+      long committed = new StatusReader(engine.database().dataSource()).committedOffsets(job);
       Long lag = lag(engine.driver().get(), new PlanStore(engine.database().dataSource()).positions(job));
       boolean first = samples.isEmpty();
       String text = format(committed, rate(System.currentTimeMillis(), committed), lag);

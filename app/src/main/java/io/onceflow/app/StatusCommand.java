@@ -82,8 +82,8 @@ final class StatusCommand implements Callable<Integer> {
     JobStatus.Totals t = s.totals();
     out.printf(
         Locale.ROOT,
-        "Committed: %,d records in %,d tasks of %,d batches; %,d dead letters%n",
-        t.committedOffsets(), t.committedTasks(), t.batches(), t.deadLetters());
+        "Committed: %,d records; %,d batches planned; %,d dead letters%n",
+        t.committedOffsets(), t.batches(), t.deadLetters());
 
     out.println();
     out.println("Partitions");

@@ -9,7 +9,7 @@ import java.util.List;
  *
  * @param readAtMs when the ledger was read
  * @param driver the leading driver, if one holds the job's lock
- * @param totals committed offsets, batches, tasks and dead letters since the job started
+ * @param totals committed offsets, batches planned and dead letters since the job started
  * @param partitions each partition's position and lag
  * @param workers worker processes with a recent heartbeat, and what they run now
  * @param history input rate and batch timings over the last minutes, oldest first
@@ -33,7 +33,11 @@ public record JobStatus(
    */
   public record DriverInfo(boolean running, String leader, long epoch, Long lastPlanMs) {}
 
-  public record Totals(long committedOffsets, long batches, long committedTasks, long deadLetters) {}
+  /**
+   * @param committedOffsets offsets committed over all partitions
+   * @param batches batches planned (the newest batch id)
+   */
+  public record Totals(long committedOffsets, long batches, long deadLetters) {}
 
   /**
    * @param committed the next offset to process
