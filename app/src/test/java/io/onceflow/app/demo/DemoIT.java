@@ -35,8 +35,9 @@ class DemoIT {
           new ProcessBuilder(
                   List.of(
                       Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                      "-jar",
-                      appJar(),
+                      "-cp",
+                      appJar() + java.io.File.pathSeparator + Path.of(appJar()).resolveSibling("lib").resolve("*"),
+                      "io.onceflow.app.Main",
                       "demo",
                       "--records",
                       Long.toString(RECORDS),
