@@ -83,8 +83,10 @@ public final class Benchmark {
       url = db.url();
       say("Kafka " + bootstrap + " (forked broker, data in " + workDir + "), PostgreSQL " + db);
       load(TOPIC, o.records);
-      long cap = EngineConfigs.cap(o.engineSettings);
+      long cap = EngineConfigs.cap(o.settings("append"));
+      long aggCap = EngineConfigs.cap(o.settings("agg"));
       r.cap = cap;
+      r.aggCap = aggCap;
 
       if (o.phase("raw")) {
         r.rawRead = measure("raw Kafka read", () -> {
@@ -97,7 +99,7 @@ public final class Benchmark {
           RawPostgres.drop(url, "raw_copy");
           return o.records / s;
         });
-        List<RawPostgres.Deltas> deltas = RawPostgres.aggDeltas(o.records, PARTITIONS, cap);
+        List<RawPostgres.Deltas> deltas = RawPostgres.aggDeltas(o.records, PARTITIONS, aggCap);
         r.aggKeys = RawPostgres.keys(deltas);
         r.aggStatements = deltas.size();
         r.rawAgg = measure("raw PostgreSQL AGG upserts", () -> {
@@ -178,7 +180,7 @@ public final class Benchmark {
     for (int run = 1; run <= o.runs; run++) {
       String job = "bench_" + kind + "_" + run;
       String table = kind + "_sink_" + run;
-      Map<String, String> config = EngineConfigs.engine(job, jobClass, table, TOPIC, bootstrap, url, o.engineSettings);
+      Map<String, String> config = EngineConfigs.engine(job, jobClass, table, TOPIC, bootstrap, url, o.settings(kind));
       config.putAll(extra);
       loads.add(Machine.loadAverage1());
       EngineRunner.Fork fork = runner.start(job, config, o.records);
@@ -232,7 +234,7 @@ public final class Benchmark {
     createTopic(topic);
     String job = "bench_latency_" + tag;
     Map<String, String> config =
-        EngineConfigs.engine(job, AggJob.class.getName(), sink, topic, bootstrap, url, o.engineSettings);
+        EngineConfigs.engine(job, AggJob.class.getName(), sink, topic, bootstrap, url, o.settings("agg"));
     config.put("batch.interval.ms", "100");
     loads.add(Machine.loadAverage1());
     EngineRunner.Fork fork = runner.start(job, config, records);
@@ -470,6 +472,7 @@ public final class Benchmark {
 
   static final class Results {
     long cap;
+    long aggCap;
     long aggKeys;
     long aggStatements;
     double loadAtStart;
