@@ -49,12 +49,14 @@ public final class AppendJob implements Job<byte[]> {
         context.deadLetter(record, invalid);
         continue;
       }
-      CopyAppender.Row row =
-          rows.beginRow()
-              .add(record.partition())
-              .add(record.offset())
-              .add(event.user())
-              .add(event.amount());
+      CopyAppender.Row row = rows.beginRow().add(record.partition()).add(record.offset());
+      byte[] userBytes = event.userBytes();
+      if (userBytes != null) {
+        row.addUtf8(userBytes, event.userFrom(), event.userTo()); // no String per record
+      } else {
+        row.add(event.user());
+      }
+      row.add(event.amount());
       if (event.hasTs()) {
         row.add(event.ts());
       } else {

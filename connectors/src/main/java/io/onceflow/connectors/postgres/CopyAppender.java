@@ -242,6 +242,23 @@ public final class CopyAppender {
       return this;
     }
 
+    /**
+     * A text value given as its UTF-8 bytes {@code utf8[from, to)}, written exactly as {@link
+     * #add(String)} writes the decoded text, but with no {@code String} in between when the bytes
+     * are ASCII (a field sliced out of a record's value, say). Bytes that are not well-formed
+     * UTF-8, or a NUL, fail the one row with {@link IllegalArgumentException}.
+     */
+    public Row addUtf8(byte[] utf8, int from, int to) {
+      java.util.Objects.checkFromToIndex(from, to, utf8.length);
+      CopyRowEncoder e = nextValue();
+      try {
+        e.writeUtf8(utf8, from, to);
+      } catch (IllegalArgumentException invalid) {
+        throw abandon("column " + columns[valuesInRow - 1] + ": " + invalid.getMessage());
+      }
+      return this;
+    }
+
     /** A {@code bytea} value, or NULL when {@code value} is null. */
     public Row add(byte[] value) {
       CopyRowEncoder e = nextValue();

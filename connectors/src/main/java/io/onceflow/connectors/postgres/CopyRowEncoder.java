@@ -1,5 +1,9 @@
 package io.onceflow.connectors.postgres;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -159,6 +163,59 @@ final class CopyRowEncoder {
       b[p++] = '"';
     }
     size = p;
+  }
+
+  /**
+   * Writes the UTF-8 text {@code utf8[from, to)} exactly as {@link #writeString} writes the
+   * {@code String} it decodes to: ASCII is escaped and copied byte for byte, with no {@code
+   * String} in between; bytes that are not ASCII are decoded strictly first (not well-formed
+   * UTF-8 is refused with {@link IllegalArgumentException}, as a NUL is).
+   */
+  void writeUtf8(byte[] utf8, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (utf8[i] < 0) {
+        writeString(decodeStrictly(utf8, from, to));
+        return;
+      }
+    }
+    ensure(2L * (to - from) + 2);
+    byte[] b = buf;
+    int p = size;
+    if (csv) {
+      b[p++] = '"';
+    }
+    for (int i = from; i < to; i++) {
+      char c = (char) utf8[i];
+      if (c == 0) {
+        throw new IllegalArgumentException(
+            "a NUL character (\\u0000) cannot be stored in PostgreSQL text, at index " + (i - from));
+      }
+      if (csv) {
+        if (c == '"') {
+          b[p++] = '"';
+        }
+        b[p++] = (byte) c;
+      } else {
+        p = writeTextAscii(b, p, c);
+      }
+    }
+    if (csv) {
+      b[p++] = '"';
+    }
+    size = p;
+  }
+
+  private static String decodeStrictly(byte[] utf8, int from, int to) {
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(utf8, from, to - from))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new IllegalArgumentException("not well-formed UTF-8: " + e.getMessage(), e);
+    }
   }
 
   void clear() {
