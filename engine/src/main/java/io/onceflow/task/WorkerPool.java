@@ -214,6 +214,10 @@ public final class WorkerPool implements AutoCloseable {
     return config.jobName();
   }
 
+  long batchIntervalMs() {
+    return config.batchIntervalMs();
+  }
+
   long leaseMs() {
     return config.leaseMs();
   }

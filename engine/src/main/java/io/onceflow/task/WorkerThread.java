@@ -30,7 +30,7 @@ final class WorkerThread implements Runnable {
   private final RangeReader reader;
   private final TaskAttempt attempt;
   private final TaskQueue queue;
-  private final Backoff idle = new Backoff(20, 200);
+  private final Backoff idle;
   private final Backoff errors = new Backoff(200, 10_000);
 
   WorkerThread(WorkerPool pool, Job<Object> job, RangeReader reader, TaskAttempt attempt, TaskQueue queue) {
@@ -39,6 +39,18 @@ final class WorkerThread implements Runnable {
     this.reader = reader;
     this.attempt = attempt;
     this.queue = queue;
+    this.idle = idleBackoff(pool.batchIntervalMs());
+  }
+
+  /**
+   * How long a thread with nothing to claim waits before asking again: growing from 20 ms, up to
+   * a quarter of the batch interval (at least 5 ms, at most 200 ms). A fixed 200 ms ceiling let a
+   * new batch wait up to that long for an idle worker, two intervals at {@code
+   * batch.interval.ms=100}; at the default interval (1 s) nothing changes.
+   */
+  static Backoff idleBackoff(long batchIntervalMs) {
+    long ceiling = Math.max(5, Math.min(200, batchIntervalMs / 4));
+    return new Backoff(Math.min(20, ceiling), ceiling);
   }
 
   @Override
