@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Collection;
 import java.util.Optional;
 import javax.sql.DataSource;
 
@@ -63,18 +64,31 @@ public final class TaskQueue {
   }
 
   /**
-   * Extends every lease this worker holds, on an autocommit connection separate from the task
-   * transactions. Returns how many leases were extended.
+   * Extends the leases of the tasks this worker's threads are running, on an autocommit connection
+   * separate from the task transactions. Returns how many leases were extended.
+   *
+   * <p>Only those: a lease this worker holds but no thread runs — its claim's answer was lost, or
+   * its release failed while the database was away — must run out so another worker can take the
+   * task. Renewing every lease held by the worker kept such a task leased forever and stalled its
+   * partition (found by ChaosIT across a PostgreSQL restart).
    */
-  public int renewLeases(String job, String workerId, long leaseMs) {
+  public int renewLeases(String job, String workerId, long leaseMs, Collection<ClaimedTask> running) {
+    if (running.isEmpty()) {
+      return 0;
+    }
     try (Connection c = dataSource.getConnection();
         PreparedStatement s =
             c.prepareStatement(
-                "UPDATE onceflow.tasks SET lease_until = now() + ? * interval '1 millisecond'"
-                    + " WHERE job = ? AND lease_holder = ? AND state = 'planned'")) {
+                "UPDATE onceflow.tasks t SET lease_until = now() + ? * interval '1 millisecond'"
+                    + " FROM unnest(?::bigint[], ?::text[], ?::int[]) AS r(batch_id, topic, partition)"
+                    + " WHERE t.job = ? AND t.lease_holder = ? AND t.state = 'planned'"
+                    + " AND t.batch_id = r.batch_id AND t.topic = r.topic AND t.partition = r.partition")) {
       s.setLong(1, leaseMs);
-      s.setString(2, job);
-      s.setString(3, workerId);
+      s.setArray(2, c.createArrayOf("bigint", running.stream().map(ClaimedTask::batchId).toArray()));
+      s.setArray(3, c.createArrayOf("text", running.stream().map(t -> t.range().topic()).toArray()));
+      s.setArray(4, c.createArrayOf("int4", running.stream().map(t -> t.range().partition()).toArray()));
+      s.setString(5, job);
+      s.setString(6, workerId);
       return s.executeUpdate();
     } catch (SQLException e) {
       throw SqlErrors.classify("renew the leases of worker " + workerId, e);

@@ -19,7 +19,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -58,6 +60,8 @@ public final class WorkerPool implements AutoCloseable {
   private final AtomicLong committedTasks = new AtomicLong();
   private final AtomicLong committedRecords = new AtomicLong();
   private final AtomicInteger runningTasks = new AtomicInteger();
+  /** The tasks the threads are running now: the only leases the lease keeper renews. */
+  private final Set<ClaimedTask> inFlight = ConcurrentHashMap.newKeySet();
   private final EngineMetrics metrics;
   private volatile boolean running;
 
@@ -118,7 +122,7 @@ public final class WorkerPool implements AutoCloseable {
 
   private void renewLeases() {
     try {
-      queue.renewLeases(config.jobName(), workerId, config.leaseMs());
+      queue.renewLeases(config.jobName(), workerId, config.leaseMs(), List.copyOf(inFlight));
       registry.heartbeat(workerId);
       CrashPoints.reach(CrashPoint.WORKER_LEASE_RENEWED);
     } catch (RuntimeException e) {
@@ -235,11 +239,13 @@ public final class WorkerPool implements AutoCloseable {
   }
 
   /** A worker thread took a task; {@link #taskEnded} follows in a finally block. */
-  void taskStarted() {
+  void taskStarted(ClaimedTask task) {
+    inFlight.add(task);
     runningTasks.incrementAndGet();
   }
 
-  void taskEnded(long nanos) {
+  void taskEnded(ClaimedTask task, long nanos) {
+    inFlight.remove(task);
     runningTasks.decrementAndGet();
     metrics.taskProcessed(nanos);
   }

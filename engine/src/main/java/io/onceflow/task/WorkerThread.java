@@ -112,7 +112,7 @@ final class WorkerThread implements Runnable {
     ClaimedTask task = claimed.get();
     CrashPoints.reach(CrashPoint.WORKER_CLAIMED);
     long started = System.nanoTime(); // a duration for metrics only, never a decision
-    pool.taskStarted();
+    pool.taskStarted(task);
     try {
       RangeReader.Read read = reader.read(task.range(), pool.skipsDeletedOffsets());
       pool.metrics().taskRead(System.nanoTime() - started);
@@ -146,7 +146,7 @@ final class WorkerThread implements Runnable {
       pool.metrics().taskRetried(RetryReason.RETRIABLE);
       releaseQuietly(task, delay, e);
     } finally {
-      pool.taskEnded(System.nanoTime() - started);
+      pool.taskEnded(task, System.nanoTime() - started);
     }
     return true;
   }

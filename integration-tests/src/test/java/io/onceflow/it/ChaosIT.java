@@ -96,6 +96,7 @@ class ChaosIT {
         int kills = 0;
         for (String event : events) {
           TimeUnit.MILLISECONDS.sleep(gapMs / 2 + (long) (random.nextDouble() * gapMs));
+          assertAllAlive(processes, roles); // only the test may kill them
           switch (event) {
             case "kill" -> {
               int victim = random.nextInt(roles.length);
@@ -149,6 +150,14 @@ class ChaosIT {
             "seed " + seed + ": the dead letters are exactly the malformed records");
       }
       s.assertLedgerInvariants();
+    }
+  }
+
+  private static void assertAllAlive(EngineProcess[] processes, String[] roles) throws Exception {
+    for (int i = 0; i < processes.length; i++) {
+      if (!processes[i].isAlive()) {
+        throw new AssertionError(roles[i] + "-" + i + " died on its own:\n" + processes[i].tail());
+      }
     }
   }
 

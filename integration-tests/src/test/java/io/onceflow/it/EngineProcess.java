@@ -36,7 +36,7 @@ final class EngineProcess implements AutoCloseable {
     command.add("-Xmx256m");
     command.add("-XX:+UseSerialGC");
     command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
+    command.add(PrivateClassPath.get());
     command.add("io.onceflow.app.Main");
     command.add(role);
     command.add("--config");
