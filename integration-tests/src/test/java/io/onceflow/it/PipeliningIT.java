@@ -2,7 +2,6 @@ package io.onceflow.it;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.onceflow.examples.AggJob;
 import io.onceflow.examples.GroundTruth;
 import io.onceflow.examples.Verdict;
 import io.onceflow.examples.Workload;
@@ -19,7 +18,7 @@ class PipeliningIT {
   @Test
   void tasksOfOnePartitionCommitInOrderWithSeveralBatchesInFlight() throws Exception {
     long n = 40_000;
-    try (Scenario s = Scenario.create("pipelined", AggJob.class, Workload.standard().withUsers(1_000), 2)) {
+    try (Scenario s = Scenario.create("pipelined", SlowAggJob.class, Workload.standard().withUsers(1_000), 2)) {
       s.set("batch.max.records.per.partition", "500").set("batch.max.in.flight", "4")
           .set("worker.threads", "4");
       s.produce(0, n);
@@ -34,6 +33,7 @@ class PipeliningIT {
         s.awaitCommitted(n, Duration.ofSeconds(1), () -> engine.failure().map(Throwable::toString).orElse(""));
       }
       assertTrue(maxInFlight >= 2, "more than one batch was in flight at some point, saw " + maxInFlight);
+      assertTrue(overlappingBatches(s) > 0, "a batch was planned before the previous one committed");
       try (Connection c = s.connect();
           Statement st = c.createStatement();
           ResultSet rs = st.executeQuery(
@@ -46,6 +46,19 @@ class PipeliningIT {
         assertTrue(verdict.passed(), verdict.summary());
       }
       s.assertLedgerInvariants();
+    }
+  }
+
+  /** Batches planned while an earlier batch still had uncommitted tasks: from the ledger alone. */
+  private static long overlappingBatches(Scenario s) throws Exception {
+    try (Connection c = s.connect();
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(
+            "SELECT count(*) FROM onceflow.batches b WHERE b.job = 'pipelined' AND EXISTS ("
+                + " SELECT 1 FROM onceflow.tasks t WHERE t.job = b.job AND t.batch_id < b.batch_id"
+                + " AND t.committed_at > b.planned_at)")) {
+      rs.next();
+      return rs.getLong(1);
     }
   }
 
