@@ -8,7 +8,7 @@ import io.onceflow.examples.AggJob;
 import java.util.List;
 
 /**
- * The AGG job, taking 50 ms longer per task: slow enough that the driver plans ahead of the
+ * The AGG job, taking 200 ms longer per task: slow enough that the driver plans ahead of the
  * workers on any machine, however loaded, so batches are really in flight together.
  */
 public final class SlowAggJob implements Job<byte[]> {
@@ -21,7 +21,7 @@ public final class SlowAggJob implements Job<byte[]> {
 
   @Override
   public void process(List<Record<byte[]>> records, TaskContext context) throws Exception {
-    Thread.sleep(50);
+    Thread.sleep(200);
     agg.process(records, context);
   }
 
