@@ -18,7 +18,7 @@ class PipeliningIT {
   @Test
   void tasksOfOnePartitionCommitInOrderWithSeveralBatchesInFlight() throws Exception {
     long n = 20_000;
-    try (Scenario s = Scenario.create("pipelined", SlowAggJob.class, Workload.standard().withUsers(1_000), 2)) {
+    try (Scenario s = Scenario.create("pipelined", PacedAggJob.class, Workload.standard().withUsers(1_000), 2)) {
       s.set("batch.max.records.per.partition", "500").set("batch.max.in.flight", "4")
           .set("worker.threads", "4");
       s.produce(0, n);

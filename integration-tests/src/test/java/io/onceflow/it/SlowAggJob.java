@@ -8,25 +8,26 @@ import io.onceflow.examples.AggJob;
 import java.util.List;
 
 /**
- * The AGG job, taking 200 ms longer per task: slow enough that the driver plans ahead of the
- * workers on any machine, however loaded, so batches are really in flight together.
+ * The AGG job, made slow in the processes whose environment has {@code SLOW_JOB_MS}: it writes
+ * the task's totals first, then sleeps, so a stop in the middle finds a transaction with writes in
+ * it, which must roll back.
  */
 public final class SlowAggJob implements Job<byte[]> {
-  private final AggJob agg = new AggJob();
+  private final AggJob delegate = new AggJob();
+  private final long sleepMs = Long.parseLong(System.getenv().getOrDefault("SLOW_JOB_MS", "0"));
 
   @Override
   public void open(JobSetup setup) throws Exception {
-    agg.open(setup);
+    delegate.open(setup);
   }
 
   @Override
   public void process(List<Record<byte[]>> records, TaskContext context) throws Exception {
-    Thread.sleep(200);
-    agg.process(records, context);
-  }
-
-  @Override
-  public void close() throws Exception {
-    agg.close();
+    delegate.process(records, context);
+    if (sleepMs > 0) {
+      System.out.println("SLOW-JOB-SLEEPING " + context.range());
+      System.out.flush();
+      Thread.sleep(sleepMs);
+    }
   }
 }
