@@ -5,6 +5,7 @@ import io.onceflow.api.JobSetup;
 import io.onceflow.api.Record;
 import io.onceflow.api.TaskContext;
 import io.onceflow.connectors.postgres.DeltaUpsert;
+import io.onceflow.connectors.postgres.SinkTable;
 import java.sql.SQLException;
 import java.util.List;
 
@@ -29,7 +30,7 @@ public final class AggJob implements Job<byte[]> {
   @Override
   public void open(JobSetup setup) throws SQLException {
     table = SinkTables.table(setup, DEFAULT_TABLE);
-    SinkTables.createIfMissing(
+    SinkTable.createIfMissing(
         setup.setupConnection(),
         table,
         "user_id text PRIMARY KEY, events bigint NOT NULL, amount bigint NOT NULL");

@@ -5,6 +5,7 @@ import io.onceflow.api.JobSetup;
 import io.onceflow.api.Record;
 import io.onceflow.api.TaskContext;
 import io.onceflow.connectors.postgres.CopyAppender;
+import io.onceflow.connectors.postgres.SinkTable;
 import java.sql.SQLException;
 import java.util.List;
 
@@ -30,7 +31,7 @@ public final class AppendJob implements Job<byte[]> {
   @Override
   public void open(JobSetup setup) throws SQLException {
     table = SinkTables.table(setup, DEFAULT_TABLE);
-    SinkTables.createIfMissing(
+    SinkTable.createIfMissing(
         setup.setupConnection(),
         table,
         "partition int, \"offset\" bigint, user_id text, amount bigint, ts bigint,"

@@ -4,8 +4,8 @@ import io.onceflow.api.Job;
 import io.onceflow.api.JobSetup;
 import io.onceflow.api.Record;
 import io.onceflow.api.TaskContext;
+import io.onceflow.connectors.postgres.SinkTable;
 import java.sql.PreparedStatement;
-import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -23,14 +23,11 @@ public final class PoisonJob implements Job<String> {
   @Override
   public void open(JobSetup setup) throws Exception {
     acceptPoison = Boolean.parseBoolean(setup.param("accept.poison", "false"));
-    try (Statement s = setup.setupConnection().createStatement()) {
-      s.execute("CREATE TABLE IF NOT EXISTS seen (partition int, \"offset\" bigint, value text,"
-          + " PRIMARY KEY (partition, \"offset\"))");
-    } catch (java.sql.SQLException e) {
-      if (!"23505".equals(e.getSQLState()) && !"42P07".equals(e.getSQLState())) {
-        throw e;
-      }
-    }
+    SinkTable.createIfMissing(
+        setup.setupConnection(),
+        "seen",
+        "partition int, \"offset\" bigint, value text,"
+          + " PRIMARY KEY (partition, \"offset\")");
   }
 
   @Override

@@ -4,23 +4,19 @@ import io.onceflow.api.Job;
 import io.onceflow.api.JobSetup;
 import io.onceflow.api.Record;
 import io.onceflow.api.TaskContext;
+import io.onceflow.connectors.postgres.SinkTable;
 import java.sql.PreparedStatement;
-import java.sql.Statement;
 import java.util.List;
 
 /** A test job that stores every record it sees (value.format=string) in table {@code seen}. */
 public final class RecordingJob implements Job<String> {
   @Override
   public void open(JobSetup setup) throws Exception {
-    try (Statement s = setup.setupConnection().createStatement()) {
-      s.execute(
-          "CREATE TABLE IF NOT EXISTS seen (topic text, partition int, \"offset\" bigint,"
-              + " value text, PRIMARY KEY (topic, partition, \"offset\"))");
-    } catch (java.sql.SQLException e) {
-      if (!"23505".equals(e.getSQLState()) && !"42P07".equals(e.getSQLState())) {
-        throw e; // a concurrent CREATE by another thread is fine
-      }
-    }
+    SinkTable.createIfMissing(
+        setup.setupConnection(),
+        "seen",
+        "topic text, partition int, \"offset\" bigint,"
+            + " value text, PRIMARY KEY (topic, partition, \"offset\")");
   }
 
   @Override
