@@ -3,18 +3,23 @@ package io.onceflow.job;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.onceflow.api.Record;
 import io.onceflow.api.ValueFormat;
+import io.onceflow.kafka.RangeRecords;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
+import java.util.RandomAccess;
 
 /**
- * Turns Kafka's records into the job's {@link Record}s, deserializing values to the configured
+ * Turns a range's records into the job's {@link Record}s, deserializing values to the configured
  * {@link ValueFormat}. A value that cannot be deserialized is not an exception for the task: it
  * is returned as a {@link Failure} and becomes a dead letter.
+ *
+ * <p>{@code bytes} and {@code string} values cannot fail, so their records are made only when the
+ * job asks for them, from the compact {@link RangeRecords}: a job that does not keep them leaves
+ * only short-lived garbage. {@code json} values are parsed up front, to find the failures before
+ * the task's transaction opens.
  *
  * <p>Thread-safe (Jackson's ObjectMapper is).
  */
@@ -27,20 +32,24 @@ public final class RecordDecoder {
     this.format = format;
   }
 
-  /** A record whose value could not be deserialized. */
-  public record Failure(ConsumerRecord<byte[], byte[]> record, Exception error) {}
+  /** A record whose value could not be deserialized; its value is the raw bytes. */
+  public record Failure(Record<byte[]> record, Exception error) {}
 
   /** Decoded records in offset order, and the ones that failed. */
   public record Decoded(List<Record<Object>> records, List<Failure> failures) {}
 
-  public Decoded decode(List<ConsumerRecord<byte[], byte[]>> raw) {
+  public Decoded decode(RangeRecords raw) {
+    if (format != ValueFormat.JSON) {
+      return new Decoded(new LazyRecords(raw, this), List.of());
+    }
     List<Record<Object>> records = new ArrayList<>(raw.size());
     List<Failure> failures = new ArrayList<>(0);
-    for (ConsumerRecord<byte[], byte[]> r : raw) {
+    for (int i = 0; i < raw.size(); i++) {
+      byte[] bytes = raw.value(i);
       try {
-        records.add(toRecord(r, value(r.value())));
+        records.add(record(raw, i, bytes, value(bytes)));
       } catch (IOException | RuntimeException e) {
-        failures.add(new Failure(r, e));
+        failures.add(new Failure(record(raw, i, bytes, bytes), e));
       }
     }
     return new Decoded(records, failures);
@@ -62,20 +71,35 @@ public final class RecordDecoder {
     };
   }
 
-  private static Record<Object> toRecord(ConsumerRecord<byte[], byte[]> r, Object value) {
+  private static <V> Record<V> record(RangeRecords raw, int i, byte[] bytes, V value) {
     return new Record<>(
-        r.topic(), r.partition(), r.offset(), r.timestamp(), r.key(), r.value(), headers(r), value);
+        raw.topic(), raw.partition(), raw.offset(i), raw.timestamp(i), raw.key(i), bytes,
+        raw.headers(i), value);
   }
 
-  public static List<Map.Entry<String, byte[]>> headers(ConsumerRecord<byte[], byte[]> r) {
-    Header[] array = r.headers().toArray();
-    if (array.length == 0) {
-      return List.of();
+  /** The records of a range in a format that cannot fail, each made when asked for. */
+  private static final class LazyRecords extends AbstractList<Record<Object>> implements RandomAccess {
+    private final RangeRecords raw;
+    private final RecordDecoder decoder;
+
+    LazyRecords(RangeRecords raw, RecordDecoder decoder) {
+      this.raw = raw;
+      this.decoder = decoder;
     }
-    List<Map.Entry<String, byte[]>> headers = new ArrayList<>(array.length);
-    for (Header h : array) {
-      headers.add(Map.entry(h.key(), h.value() == null ? new byte[0] : h.value()));
+
+    @Override
+    public Record<Object> get(int index) {
+      byte[] bytes = raw.value(index);
+      try {
+        return record(raw, index, bytes, decoder.value(bytes));
+      } catch (IOException e) {
+        throw new IllegalStateException("bytes and string values cannot fail to decode", e);
+      }
     }
-    return headers;
+
+    @Override
+    public int size() {
+      return raw.size();
+    }
   }
 }

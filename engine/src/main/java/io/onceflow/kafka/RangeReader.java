@@ -3,6 +3,7 @@ package io.onceflow.kafka;
 import io.onceflow.api.OffsetRange;
 import io.onceflow.api.OnceflowException;
 import io.onceflow.api.RetriableException;
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,7 +15,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteBufferDeserializer;
 
 /**
  * Reads exactly the records of one offset range, {@code [from, until)}, with {@code
@@ -23,6 +24,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * <p>Offsets inside a range may have no record (transaction markers, aborted transactions,
  * compaction): the read ends when the consumer's position reaches {@code until}, not after
  * {@code until - from} records. Records at or past {@code until} are dropped.
+ *
+ * <p>Each polled record is copied into a {@link RangeRecords} at once (the consumer hands out
+ * views of its fetch buffers, not copies), so Kafka's record objects die young.
  *
  * <p>Offsets retention deleted before they were read are a different matter: the consumer
  * reports them out of range ({@code auto.offset.reset=none}), and the read either fails with a
@@ -35,7 +39,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public final class RangeReader implements AutoCloseable {
   private static final Duration POLL = Duration.ofMillis(200);
 
-  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final KafkaConsumer<ByteBuffer, ByteBuffer> consumer;
   private final Duration stallTimeout;
   private final Clock clock;
   private TopicPartition assigned;
@@ -44,8 +48,8 @@ public final class RangeReader implements AutoCloseable {
     this.consumer =
         new KafkaConsumer<>(
             ReaderProperties.forWorker(consumerProperties, clientId),
-            new ByteArrayDeserializer(),
-            new ByteArrayDeserializer());
+            new ByteBufferDeserializer(),
+            new ByteBufferDeserializer());
     this.stallTimeout = stallTimeout;
     this.clock = clock;
   }
@@ -54,12 +58,12 @@ public final class RangeReader implements AutoCloseable {
    * The records of {@code range}. Offsets Kafka deleted (retention) fail the read with a {@link
    * DeletedOffsetsException} naming them.
    */
-  public List<ConsumerRecord<byte[], byte[]>> read(OffsetRange range) {
+  public RangeRecords read(OffsetRange range) {
     return read(range, false).records();
   }
 
   /** What a read found: the records, and the sub-ranges Kafka had deleted (when skipping). */
-  public record Read(List<ConsumerRecord<byte[], byte[]>> records, List<OffsetRange> gaps) {}
+  public record Read(RangeRecords records, List<OffsetRange> gaps) {}
 
   /**
    * The records of {@code range}; with {@code skipDeleted}, offsets Kafka deleted are returned as
@@ -70,12 +74,12 @@ public final class RangeReader implements AutoCloseable {
     List<OffsetRange> gaps = new ArrayList<>(0);
     try {
       positionAt(tp, range.from());
-      List<ConsumerRecord<byte[], byte[]>> records =
-          new ArrayList<>((int) Math.min(range.count(), 65_536));
+      RangeRecords records =
+          new RangeRecords(range.topic(), range.partition(), (int) Math.min(range.count(), 1 << 20));
       long lastProgress = clock.millis();
       long position = range.from();
       while (position < range.until()) {
-        ConsumerRecords<byte[], byte[]> polled;
+        ConsumerRecords<ByteBuffer, ByteBuffer> polled;
         try {
           polled = consumer.poll(POLL);
         } catch (OffsetOutOfRangeException e) {
@@ -91,9 +95,9 @@ public final class RangeReader implements AutoCloseable {
           lastProgress = clock.millis();
           continue;
         }
-        for (ConsumerRecord<byte[], byte[]> record : polled.records(tp)) {
+        for (ConsumerRecord<ByteBuffer, ByteBuffer> record : polled.records(tp)) {
           if (record.offset() >= range.from() && record.offset() < range.until()) {
-            records.add(record);
+            records.add(record.offset(), record.timestamp(), record.key(), record.value(), record.headers());
           }
         }
         long newPosition = consumer.position(tp);

@@ -9,6 +9,7 @@ import io.onceflow.config.PoisonPolicy;
 import io.onceflow.crash.CrashPoint;
 import io.onceflow.crash.CrashPoints;
 import io.onceflow.job.RecordDecoder;
+import io.onceflow.kafka.RangeRecords;
 import io.onceflow.ledger.ClaimedTask;
 import io.onceflow.ledger.Database;
 import io.onceflow.ledger.DeadLetter;
@@ -22,7 +23,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * One attempt at one task: the commit protocol of DESIGN §3. The task's records are read before
@@ -86,7 +86,7 @@ final class TaskAttempt {
     this.metrics = metrics;
   }
 
-  TaskResult run(ClaimedTask task, List<ConsumerRecord<byte[], byte[]>> raw) {
+  TaskResult run(ClaimedTask task, RangeRecords raw) {
     return run(task, raw, List.of());
   }
 
@@ -94,7 +94,7 @@ final class TaskAttempt {
    * @param gaps offsets of the range Kafka had deleted, skipped by policy: recorded in {@code
    *     onceflow.gaps} in the task's transaction
    */
-  TaskResult run(ClaimedTask task, List<ConsumerRecord<byte[], byte[]>> raw, List<OffsetRange> gaps) {
+  TaskResult run(ClaimedTask task, RangeRecords raw, List<OffsetRange> gaps) {
     RecordDecoder.Decoded decoded = decoder.decode(raw);
     try (Connection c = database.connection()) {
       inFlight = c;
@@ -146,11 +146,10 @@ final class TaskAttempt {
 
     List<DeadLetter> deadLetters = new ArrayList<>();
     for (RecordDecoder.Failure f : decoded.failures()) {
-      ConsumerRecord<byte[], byte[]> r = f.record();
+      Record<byte[]> r = f.record();
       deadLetters.add(
           DeadLetter.of(
-              r.topic(), r.partition(), r.offset(), r.key(), r.value(),
-              RecordDecoder.headers(r), f.error()));
+              r.topic(), r.partition(), r.offset(), r.key(), r.rawValue(), r.headers(), f.error()));
     }
     if (poisonPolicy == PoisonPolicy.FAIL && !deadLetters.isEmpty()) {
       return poisoned(task, deadLetters); // undecodable: no attempt of the job can help
