@@ -12,18 +12,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ul>
  *   <li>{@code ONCEFLOW_CRASH_AT} — the step id, e.g. {@code worker.job-written};
  *   <li>{@code ONCEFLOW_CRASH_AFTER} — stop at the n-th time the step is reached (default 1);
- *   <li>{@code ONCEFLOW_CRASH_MODE} — {@code halt} (default): {@code Runtime.halt(137)}, no
- *       shutdown hook, no finally block, as a power cut; {@code pause}: print {@code
- *       ONCEFLOW-PAUSED-AT <step>} on stdout and freeze that thread, so that a test can {@code
- *       kill -9} the process at a known point; {@code stall}: print {@code ONCEFLOW-STALLED-AT
- *       <step>}, freeze the thread for {@code ONCEFLOW_CRASH_STALL_MS}, then go on as if nothing
- *       happened — a zombie, like a worker back from a long GC pause or a SIGSTOP.
+ *   <li>{@code ONCEFLOW_CRASH_MODE} — {@code halt} (default): print {@code ONCEFLOW-HALT-AT
+ *       <step>}, then {@code Runtime.halt(137)}, no shutdown hook, no finally block, as a power
+ *       cut; {@code pause}: print {@code ONCEFLOW-PAUSED-AT <step>} on stdout and freeze that
+ *       thread, so that a test can {@code kill -9} the process at a known point; {@code stall}:
+ *       print {@code ONCEFLOW-STALLED-AT <step>}, freeze the thread for {@code
+ *       ONCEFLOW_CRASH_STALL_MS}, then go on as if nothing happened — a zombie, like a worker back
+ *       from a long GC pause or a SIGSTOP.
  * </ul>
  */
 public final class CrashPoints {
   public static final String PAUSED_MARKER = "ONCEFLOW-PAUSED-AT ";
   public static final String STALLED_MARKER = "ONCEFLOW-STALLED-AT ";
   public static final String RESUMED_MARKER = "ONCEFLOW-RESUMED-AT ";
+  public static final String HALTED_MARKER = "ONCEFLOW-HALT-AT ";
+  /** The exit code of a halted process: 128 + SIGKILL, what a {@code kill -9} leaves too. */
+  public static final int HALTED_EXIT_CODE = 137;
 
   private enum Mode {
     HALT,
@@ -93,8 +97,8 @@ public final class CrashPoints {
         }
       }
     }
-    out.println("ONCEFLOW-HALT-AT " + point.id());
+    out.println(HALTED_MARKER + point.id());
     out.flush();
-    Runtime.getRuntime().halt(137);
+    Runtime.getRuntime().halt(HALTED_EXIT_CODE);
   }
 }
