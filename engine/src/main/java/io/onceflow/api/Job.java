@@ -29,6 +29,10 @@ public interface Job<V> {
   /**
    * Processes the records of one task, in offset order. The list may be empty only when the
    * whole range holds no data records (transaction markers, compacted away, all dead-lettered).
+   *
+   * <p>The list is read-only and valid during this call only (the worker refills its memory with
+   * the next task's records; a kept list fails when read later). Each {@link Record} it returns
+   * is an independent value and may be kept.
    */
   void process(List<Record<V>> records, TaskContext context) throws Exception;
 

@@ -80,15 +80,28 @@ public final class RecordDecoder {
   /** The records of a range in a format that cannot fail, each made when asked for. */
   private static final class LazyRecords extends AbstractList<Record<Object>> implements RandomAccess {
     private final RangeRecords raw;
+    private final int generation;
+    private final int size;
     private final RecordDecoder decoder;
 
     LazyRecords(RangeRecords raw, RecordDecoder decoder) {
       this.raw = raw;
+      this.generation = raw.generation();
+      this.size = raw.size();
       this.decoder = decoder;
     }
 
     @Override
     public Record<Object> get(int index) {
+      if (raw.generation() != generation) {
+        // The worker reuses the buffer for its next task: never hand out another task's record.
+        throw new IllegalStateException(
+            "The record list of a finished task was kept and read after process() returned;"
+                + " copy the records you need to keep (Record objects themselves stay valid)");
+      }
+      if (index < 0 || index >= size) {
+        throw new IndexOutOfBoundsException("record " + index + " of " + size);
+      }
       byte[] bytes = raw.value(index);
       try {
         return record(raw, index, bytes, decoder.value(bytes));
@@ -99,7 +112,7 @@ public final class RecordDecoder {
 
     @Override
     public int size() {
-      return raw.size();
+      return size;
     }
   }
 }

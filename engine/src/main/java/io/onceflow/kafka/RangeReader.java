@@ -26,7 +26,8 @@ import org.apache.kafka.common.serialization.ByteBufferDeserializer;
  * {@code until - from} records. Records at or past {@code until} are dropped.
  *
  * <p>Each polled record is copied into a {@link RangeRecords} at once (the consumer hands out
- * views of its fetch buffers, not copies), so Kafka's record objects die young.
+ * views of its fetch buffers, not copies), so Kafka's record objects die young. The reader has one
+ * {@code RangeRecords} and refills it for every read: what a read returns is valid until the next.
  *
  * <p>Offsets retention deleted before they were read are a different matter: the consumer
  * reports them out of range ({@code auto.offset.reset=none}), and the read either fails with a
@@ -43,6 +44,7 @@ public final class RangeReader implements AutoCloseable {
   private final Duration stallTimeout;
   private final Clock clock;
   private TopicPartition assigned;
+  private RangeRecords buffer;
 
   public RangeReader(Properties consumerProperties, String clientId, Duration stallTimeout, Clock clock) {
     this.consumer =
@@ -55,8 +57,8 @@ public final class RangeReader implements AutoCloseable {
   }
 
   /**
-   * The records of {@code range}. Offsets Kafka deleted (retention) fail the read with a {@link
-   * DeletedOffsetsException} naming them.
+   * The records of {@code range}, valid until this reader's next read. Offsets Kafka deleted
+   * (retention) fail the read with a {@link DeletedOffsetsException} naming them.
    */
   public RangeRecords read(OffsetRange range) {
     return read(range, false).records();
@@ -74,8 +76,7 @@ public final class RangeReader implements AutoCloseable {
     List<OffsetRange> gaps = new ArrayList<>(0);
     try {
       positionAt(tp, range.from());
-      RangeRecords records =
-          new RangeRecords(range.topic(), range.partition(), (int) Math.min(range.count(), 1 << 20));
+      RangeRecords records = emptyBuffer(range);
       long lastProgress = clock.millis();
       long position = range.from();
       while (position < range.until()) {
@@ -141,6 +142,15 @@ public final class RangeReader implements AutoCloseable {
               + " The planned range " + range + " cannot be read; reset the job's offsets.");
     }
     return new OffsetRange(range.topic(), range.partition(), position, Math.min(logStart, range.until()));
+  }
+
+  private RangeRecords emptyBuffer(OffsetRange range) {
+    if (buffer == null) {
+      buffer = new RangeRecords(range.topic(), range.partition(), (int) Math.min(range.count(), 1 << 20));
+    } else {
+      buffer.reset(range.topic(), range.partition());
+    }
+    return buffer;
   }
 
   private void positionAt(TopicPartition tp, long from) {

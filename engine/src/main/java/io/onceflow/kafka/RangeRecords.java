@@ -21,6 +21,10 @@ import org.apache.kafka.common.header.Headers;
  * young. Records are handed to the job as {@code Record}s made when asked for ({@link
  * io.onceflow.job.RecordDecoder}).
  *
+ * <p>One instance serves all the tasks of a worker thread ({@link #reset}): the chunks and arrays
+ * of the thread's previous task are reused, not zeroed and allocated again. A view of a previous
+ * task's records notices ({@link #generation}) and fails instead of showing the next task's bytes.
+ *
  * <p>Not thread-safe: filled and read by one worker thread.
  */
 public final class RangeRecords {
@@ -34,8 +38,9 @@ public final class RangeRecords {
 
   private static final int NULL = -1;
 
-  private final String topic;
-  private final int partition;
+  private String topic;
+  private int partition;
+  private int generation;
   private int size;
   private long[] offsets;
   private long[] timestamps;
@@ -47,6 +52,8 @@ public final class RangeRecords {
   private List<Map.Entry<String, byte[]>>[] headers;
 
   private final List<byte[]> chunks = new ArrayList<>();
+  /** Index in {@link #chunks} of the chunk being filled; -1 before the first record. */
+  private int chunkInUse = -1;
   private byte[] chunk;
   private int chunkUsed;
 
@@ -60,6 +67,28 @@ public final class RangeRecords {
     start = new int[capacity];
     keyLength = new int[capacity];
     valueLength = new int[capacity];
+  }
+
+  /**
+   * Empties this for the next task's records of {@code topic}-{@code partition}, keeping its
+   * memory; views of the records held so far see a new {@link #generation()}.
+   */
+  public void reset(String topic, int partition) {
+    this.topic = topic;
+    this.partition = partition;
+    generation++;
+    size = 0;
+    chunkInUse = -1;
+    chunk = null;
+    chunkUsed = 0;
+    if (headers != null) {
+      Arrays.fill(headers, null);
+    }
+  }
+
+  /** Changes on every {@link #reset}: a view made for one task checks it is still that task's. */
+  public int generation() {
+    return generation;
   }
 
   public String topic() {
@@ -93,7 +122,7 @@ public final class RangeRecords {
 
     offsets[size] = offset;
     timestamps[size] = timestamp;
-    chunkIndex[size] = chunks.size() - 1;
+    chunkIndex[size] = chunkInUse;
     start[size] = at;
     keyLength[size] = key == null ? NULL : keyBytes;
     valueLength[size] = value == null ? NULL : valueBytes;
@@ -149,9 +178,18 @@ public final class RangeRecords {
     if (chunk != null && chunkUsed + bytes <= chunk.length) {
       return;
     }
-    chunk = new byte[Math.max(CHUNK_BYTES, bytes)];
-    chunks.add(chunk);
     chunkUsed = 0;
+    chunkInUse++;
+    if (chunkInUse < chunks.size() && chunks.get(chunkInUse).length >= bytes) {
+      chunk = chunks.get(chunkInUse); // kept from an earlier task
+      return;
+    }
+    chunk = new byte[Math.max(CHUNK_BYTES, bytes)];
+    if (chunkInUse < chunks.size()) {
+      chunks.set(chunkInUse, chunk); // a kept chunk too small for this record: replaced
+    } else {
+      chunks.add(chunk);
+    }
   }
 
   private void grow() {

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -42,6 +43,18 @@ class RecordDecoderTest {
     assertArrayEquals("a".getBytes(UTF_8), (byte[]) first.value());
     assertNull(records.get(1).value());
     assertEquals(List.of(101L, 102L), records.subList(1, 3).stream().map(Record::offset).toList());
+  }
+
+  @Test
+  void aRecordListKeptPastItsTaskFailsInsteadOfShowingTheNextTasksRecords() {
+    RangeRecords buffer = range("a", "b");
+    List<Record<Object>> kept = new RecordDecoder(ValueFormat.BYTES).decode(buffer).records();
+    Record<Object> record = kept.get(0);
+    buffer.reset("other", 0);
+    buffer.add(0, 0, null, ByteBuffer.wrap("z".getBytes(UTF_8)), new RecordHeaders());
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> kept.get(0));
+    assertTrue(e.getMessage().contains("after process() returned"), e.getMessage());
+    assertArrayEquals("a".getBytes(UTF_8), record.rawValue(), "a Record itself stays valid");
   }
 
   @Test

@@ -104,6 +104,37 @@ class RangeRecordsTest {
   }
 
   @Test
+  void aResetBufferHoldsOnlyTheNextRangesRecordsInTheSameMemory() {
+    RangeRecords records = new RangeRecords("t", 0, 2);
+    byte[] big = new byte[RangeRecords.CHUNK_BYTES / 2];
+    for (int i = 0; i < 5; i++) {
+      records.add(i, i, null, ByteBuffer.wrap(big), new RecordHeaders());
+    }
+    RecordHeaders headers = new RecordHeaders();
+    headers.add("h", new byte[] {1});
+    records.add(5, 5, null, bytes("x"), headers);
+    long memory = records.chunkBytes();
+    int generation = records.generation();
+
+    records.reset("u", 7);
+    assertEquals(0, records.size());
+    assertTrue(records.generation() != generation);
+    for (int i = 0; i < 3; i++) {
+      records.add(100 + i, 0, bytes("k" + i), ByteBuffer.wrap(big), new RecordHeaders());
+    }
+    records.add(103, 0, bytes("last"), bytes("y"), new RecordHeaders());
+    assertEquals(4, records.size());
+    assertEquals("u", records.topic());
+    assertEquals(7, records.partition());
+    assertEquals(100, records.offset(0));
+    assertEquals("k2", text(records.key(2)));
+    assertEquals("y", text(records.value(3)));
+    assertTrue(records.headers(3).isEmpty(), "no header left over from the previous range");
+    assertThrows(IndexOutOfBoundsException.class, () -> records.offset(4));
+    assertEquals(memory, records.chunkBytes(), "the chunks of the previous range were reused");
+  }
+
+  @Test
   void refusesAnIndexOutsideTheRecords() {
     RangeRecords records = new RangeRecords("t", 0, 8);
     records.add(0, 0, null, null, new RecordHeaders());
