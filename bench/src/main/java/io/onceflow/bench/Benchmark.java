@@ -206,6 +206,7 @@ public final class Benchmark {
               Stats.percentile(taskMs, 50),
               Stats.percentile(taskMs, 99),
               Long.parseLong(p.getProperty("peakHeapUsedBytes", "0")),
+              Long.parseLong(p.getProperty("peakHeapAfterGcBytes", "0")),
               Long.parseLong(p.getProperty("maxHeapBytes", "0")),
               tasks.size(),
               EngineRunner.batches(url, job),
@@ -214,9 +215,9 @@ public final class Benchmark {
       series.add(result);
       say(String.format(Locale.ROOT,
           "%s run %d: %,.0f records/s (%.2f s drain), %d tasks in %d batches, task p50 %.0f ms p99 %.0f ms,"
-              + " peak heap %d MiB of %d, GC %d ms, engine CPU %.2f µs/record: %s",
+              + " peak heap %d MiB of %d (%d after GC), GC %d ms, engine CPU %.2f µs/record: %s",
           series.name, run, result.rate(), drain, result.tasks(), result.batches(), result.taskP50(), result.taskP99(),
-          result.peakHeap() >> 20, result.maxHeap() >> 20, result.gcMillis(), result.cpuMicrosPerRecord(),
+          result.peakHeap() >> 20, result.maxHeap() >> 20, result.peakHeapAfterGc() >> 20, result.gcMillis(), result.cpuMicrosPerRecord(),
           result.error() == null ? "PASS " + verdict.summary() : "FAIL " + result.error()));
       RawPostgres.drop(url, table);
     }
@@ -270,6 +271,7 @@ public final class Benchmark {
     l.taskRecordsP50 = Stats.percentile(sizes, 50);
     l.taskRecordsMax = Stats.percentile(sizes, 100);
     l.peakHeap = Long.parseLong(p.getProperty("peakHeapUsedBytes", "0"));
+    l.peakHeapAfterGc = Long.parseLong(p.getProperty("peakHeapAfterGcBytes", "0"));
     measureLatencies(topic, tasks, l);
     say(String.format(Locale.ROOT,
         "latency (" + tag + "): produced at %,.0f records/s; end-to-end p50 %d ms, p99 %d ms, max %d ms over %,d records"
@@ -367,7 +369,7 @@ public final class Benchmark {
         value = Double.NaN;
         error = e.getMessage();
       }
-      s.add(new RunResult(value, o.records / value, error, Double.NaN, Double.NaN, 0, 0, 0, 0, 0, Double.NaN));
+      s.add(new RunResult(value, o.records / value, error, Double.NaN, Double.NaN, 0, 0, 0, 0, 0, 0, Double.NaN));
       say(String.format(Locale.ROOT, "%s run %d: %,.0f records/s%s", name, run, value,
           error == null ? "" : " FAIL " + error));
     }
@@ -414,6 +416,7 @@ public final class Benchmark {
       double taskP50,
       double taskP99,
       long peakHeap,
+      long peakHeapAfterGc,
       long maxHeap,
       long tasks,
       long batches,
@@ -448,6 +451,10 @@ public final class Benchmark {
     long maxPeakHeap() {
       return runs.stream().mapToLong(RunResult::peakHeap).max().orElse(0);
     }
+
+    long maxPeakHeapAfterGc() {
+      return runs.stream().mapToLong(RunResult::peakHeapAfterGc).max().orElse(0);
+    }
   }
 
   static final class Latency {
@@ -468,6 +475,7 @@ public final class Benchmark {
     double taskRecordsP50;
     double taskRecordsMax;
     long peakHeap;
+    long peakHeapAfterGc;
   }
 
   static final class Results {

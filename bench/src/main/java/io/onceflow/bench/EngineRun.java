@@ -44,6 +44,7 @@ public final class EngineRun {
 
     HeapSampler heap = new HeapSampler();
     heap.start();
+    HeapAfterGc afterGc = HeapAfterGc.listen();
     long t0 = System.nanoTime();
     Properties out = new Properties();
     int exit = 0;
@@ -79,6 +80,7 @@ public final class EngineRun {
     }
     heap.stopSampling();
     out.setProperty("peakHeapUsedBytes", Long.toString(heap.peakUsed));
+    out.setProperty("peakHeapAfterGcBytes", Long.toString(afterGc.peak()));
     out.setProperty("peakHeapPoolsBytes", Long.toString(peakOfPools()));
     out.setProperty("maxHeapBytes", Long.toString(Runtime.getRuntime().maxMemory()));
     long gcCount = 0;
