@@ -89,36 +89,47 @@ public final class TaskFence {
             + ". Stopping rather than guessing.");
   }
 
-  /** Marks the task committed; exactly one planned row must change. */
-  public static void markCommitted(Connection c, ClaimedTask task, int records, int deadLetters)
-      throws SQLException {
+  /**
+   * Marks the task committed (exactly one planned row must change) and, in the same round trip,
+   * runs the guard before COMMIT: the fence's update must still be part of the transaction. A job
+   * that rolled the connection back (or a savepoint rollback that crossed the fence) would
+   * otherwise commit its writes without moving the offset.
+   *
+   * @return true when the partition's offset still reads the task's {@code until}: the fence holds
+   */
+  public static boolean markCommittedUnderFence(
+      Connection c, ClaimedTask task, int records, int deadLetters) throws SQLException {
     OffsetRange r = task.range();
     try (PreparedStatement s =
         c.prepareStatement(
             "UPDATE onceflow.tasks SET state = 'committed', committed_at = clock_timestamp(),"
                 + " lease_holder = NULL, lease_until = NULL, records = ?, dead_letters = ?"
                 + " WHERE job = ? AND batch_id = ? AND topic = ? AND partition = ?"
-                + " AND state = 'planned'")) {
+                + " AND state = 'planned'"
+                + " RETURNING (SELECT o.until_offset FROM onceflow.offsets o"
+                + " WHERE o.job = ? AND o.topic = ? AND o.partition = ?)")) {
       s.setInt(1, records);
       s.setInt(2, deadLetters);
       s.setString(3, task.job());
       s.setLong(4, task.batchId());
       s.setString(5, r.topic());
       s.setInt(6, r.partition());
-      if (s.executeUpdate() != 1) {
-        throw new LedgerInconsistencyException(
-            "Ledger inconsistency: task " + task + " was fenced but its row is not 'planned'.");
+      s.setString(7, task.job());
+      s.setString(8, r.topic());
+      s.setInt(9, r.partition());
+      try (ResultSet rs = s.executeQuery()) {
+        if (!rs.next()) {
+          throw new LedgerInconsistencyException(
+              "Ledger inconsistency: task " + task + " was fenced but its row is not 'planned'.");
+        }
+        long stored = rs.getLong(1);
+        if (rs.wasNull()) {
+          throw new LedgerInconsistencyException(
+              "Ledger inconsistency: task " + task + " exists but its partition has no offsets row.");
+        }
+        return stored == r.until();
       }
     }
-  }
-
-  /**
-   * The cheap guard before COMMIT: the fence's update must still be part of the transaction. A
-   * job that rolled the connection back (or a savepoint rollback that crossed the fence) would
-   * otherwise commit its writes without moving the offset.
-   */
-  public static boolean fenceStillHeld(Connection c, ClaimedTask task) throws SQLException {
-    return storedOffset(c, task) == task.range().until();
   }
 
   private static long storedOffset(Connection c, ClaimedTask task) throws SQLException {

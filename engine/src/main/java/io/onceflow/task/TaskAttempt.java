@@ -180,8 +180,7 @@ final class TaskAttempt {
     GapStore.insert(c, task, gaps);
     CrashPoints.reach(CrashPoint.WORKER_DEAD_LETTERS_WRITTEN);
     int applied = decoded.records().size() + decoded.failures().size() - deadLetters.size();
-    TaskFence.markCommitted(c, task, applied, deadLetters.size());
-    if (!TaskFence.fenceStillHeld(c, task)) {
+    if (!TaskFence.markCommittedUnderFence(c, task, applied, deadLetters.size())) {
       return new TaskResult(
           Outcome.JOB_FAILED,
           0,
