@@ -3,13 +3,15 @@ package io.onceflow.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.onceflow.api.Job;
 import io.onceflow.examples.AggJob;
 import io.onceflow.examples.AppendJob;
 import io.onceflow.examples.GroundTruth;
 import io.onceflow.examples.Verdict;
 import io.onceflow.examples.Workload;
 import io.onceflow.examples.WorkloadProducer;
-import io.onceflow.testkit.TestDatabase;
+import io.onceflow.testkit.JobProcess;
+import io.onceflow.testkit.JobUnderTest;
 import io.onceflow.testkit.TestKafka;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -57,7 +59,7 @@ class ChaosIT {
     chaos("chaos_append", AppendJob.class, "events");
   }
 
-  private void chaos(String name, Class<?> jobClass, String table) throws Exception {
+  private void chaos(String name, Class<? extends Job<?>> jobClass, String table) throws Exception {
     long seed = Long.getLong("onceflow.chaos.seed", System.nanoTime());
     Random random = new Random(seed);
     log("CHAOS-SEED " + seed + " (" + name + ": " + RECORDS + " records, " + KILLS
@@ -65,25 +67,26 @@ class ChaosIT {
     Workload workload = Workload.standard().withUsers(10_000).withMalformed(0.001, seed);
     long started = System.nanoTime();
     try (TestKafka kafka = TestKafka.startPrivate();
-        OwnPostgres pg = OwnPostgres.start();
-        Scenario s = Scenario.on(kafka, pg.jdbcUrl(), name, jobClass, workload, PARTITIONS)) {
-      s.set("batch.max.records.per.partition", FULL ? "10000" : "2000")
+        OwnPostgres pg = OwnPostgres.start()) {
+      String topic = kafka.createTopic(TestKafka.uniqueTopic(name), PARTITIONS);
+      JobUnderTest job = WorkloadJobs.job(name, jobClass, kafka, topic, pg.jdbcUrl())
+          .set("batch.max.records.per.partition", FULL ? "10000" : "2000")
           .set("worker.lease.ms", "3000")
           .set("driver.standby.poll.ms", "500")
           .set("worker.shutdown.grace.ms", "2000");
-      Path config = s.writeConfig(dir);
+      Path config = job.writeConfig(dir);
       String[] roles = {"driver", "worker", "worker"};
-      EngineProcess[] processes = new EngineProcess[roles.length];
+      JobProcess[] processes = new JobProcess[roles.length];
       CompletableFuture<Long> producing = null;
       try {
         for (int i = 0; i < roles.length; i++) {
-          processes[i] = EngineProcess.start(roles[i] + "-" + i, roles[i], config, Map.of());
+          processes[i] = OnceflowCommand.start(roles[i] + "-" + i, roles[i], config, Map.of());
         }
         for (int i = 0; i < roles.length; i++) {
           awaitReady(processes[i], roles[i]);
         }
         double rate = (double) RECORDS / PRODUCE_SECONDS;
-        producing = CompletableFuture.supplyAsync(() -> produce(kafka, s, workload, rate));
+        producing = CompletableFuture.supplyAsync(() -> produce(kafka, topic, workload, rate));
 
         List<String> events = new ArrayList<>();
         for (int k = 0; k < KILLS; k++) {
@@ -123,8 +126,8 @@ class ChaosIT {
           }
         }
         assertEquals(RECORDS, producing.get(10, TimeUnit.MINUTES));
-        EngineProcess[] last = processes;
-        s.awaitCommitted(RECORDS, Duration.ofMinutes(FULL ? 20 : 6), () -> tails(last));
+        JobProcess[] last = processes;
+        job.awaitCommitted(RECORDS, Duration.ofMinutes(FULL ? 20 : 6), () -> tails(last));
         log("CHAOS-DONE " + name + " seed " + seed + ": " + kills + " kills, 1 Kafka restart, 1 PostgreSQL"
             + " restart, " + RECORDS + " records in " + elapsed(started));
         for (int i = 0; i < processes.length; i++) {
@@ -132,7 +135,7 @@ class ChaosIT {
           assertEquals(0, processes[i].terminate(Duration.ofSeconds(60)), processes[i].tail());
         }
       } finally {
-        for (EngineProcess p : processes) {
+        for (JobProcess p : processes) {
           if (p != null) {
             p.close();
           }
@@ -141,19 +144,19 @@ class ChaosIT {
           producing.cancel(true);
         }
       }
-      try (Connection c = s.connect()) {
+      try (Connection c = pg.connect()) {
         Verdict verdict = table.equals("events")
             ? GroundTruth.verifyAppend(c, table, RECORDS, PARTITIONS, workload)
             : GroundTruth.verifyAgg(c, table, RECORDS, workload);
         assertTrue(verdict.passed(), "seed " + seed + ": " + verdict.summary());
-        assertEquals(DeadLetterTruth.expected(workload, RECORDS, PARTITIONS), DeadLetterTruth.actual(c, s.job),
+        assertEquals(DeadLetterTruth.expected(workload, RECORDS, PARTITIONS), DeadLetterTruth.actual(c, job.name()),
             "seed " + seed + ": the dead letters are exactly the malformed records");
       }
-      s.assertLedgerInvariants();
+      job.assertLedger();
     }
   }
 
-  private static void assertAllAlive(EngineProcess[] processes, String[] roles) throws Exception {
+  private static void assertAllAlive(JobProcess[] processes, String[] roles) throws Exception {
     for (int i = 0; i < processes.length; i++) {
       if (!processes[i].isAlive()) {
         throw new AssertionError(roles[i] + "-" + i + " died on its own:\n" + processes[i].tail());
@@ -161,8 +164,8 @@ class ChaosIT {
     }
   }
 
-  private static long produce(TestKafka kafka, Scenario s, Workload workload, double rate) {
-    try (WorkloadProducer producer = WorkloadProducer.connect(kafka.bootstrapServers(), s.topic, workload)) {
+  private static long produce(TestKafka kafka, String topic, Workload workload, double rate) {
+    try (WorkloadProducer producer = WorkloadProducer.connect(kafka.bootstrapServers(), topic, workload)) {
       return producer.produceAtRate(0, RECORDS, rate);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -171,18 +174,18 @@ class ChaosIT {
   }
 
   /** Starts an engine process and waits until it works: a worker's threads run, a driver leads. */
-  private static EngineProcess startReady(String name, String role, Path config) throws Exception {
-    return awaitReady(EngineProcess.start(name, role, config, Map.of()), role);
+  private static JobProcess startReady(String name, String role, Path config) throws Exception {
+    return awaitReady(OnceflowCommand.start(name, role, config, Map.of()), role);
   }
 
-  private static EngineProcess awaitReady(EngineProcess p, String role) throws Exception {
+  private static JobProcess awaitReady(JobProcess p, String role) throws Exception {
     p.awaitOutput(role.equals("driver") ? "driver:" + p.pid() + ":" : "started 2 threads", READY);
     return p;
   }
 
-  private static String tails(EngineProcess[] processes) {
+  private static String tails(JobProcess[] processes) {
     StringBuilder b = new StringBuilder();
-    for (EngineProcess p : processes) {
+    for (JobProcess p : processes) {
       b.append(p.tail()).append("\n----\n");
     }
     return b.toString();

@@ -7,6 +7,11 @@ import io.onceflow.examples.AggJob;
 import io.onceflow.examples.GroundTruth;
 import io.onceflow.examples.Verdict;
 import io.onceflow.examples.Workload;
+import io.onceflow.testkit.JobProcess;
+import io.onceflow.testkit.JobUnderTest;
+import io.onceflow.testkit.RealServers;
+import io.onceflow.testkit.TestDatabase;
+import io.onceflow.testkit.TestKafka;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -14,6 +19,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -21,36 +27,38 @@ import org.junit.jupiter.api.io.TempDir;
  * under load. AGG counts a record twice if a range commits twice, so ground truth catches any
  * duplicate; the ledger shows that both workers took part.
  */
+@ExtendWith(RealServers.class)
 class CompetingWorkersIT {
   @TempDir Path dir;
 
   @Test
-  void twoWorkerProcessesNeverCommitARangeTwice() throws Exception {
+  void twoWorkerProcessesNeverCommitARangeTwice(TestKafka kafka, TestDatabase db) throws Exception {
     long n = 60_000;
-    try (Scenario s = Scenario.create("competing", AggJob.class, Workload.standard().withUsers(4_000), 8)) {
-      s.set("batch.max.records.per.partition", "500").set("batch.max.in.flight", "4")
-          .set("worker.lease.ms", "2000");
-      s.produce(0, n);
-      Path config = s.writeConfig(dir);
-      try (EngineProcess driver = EngineProcess.start("driver", "driver", config, Map.of());
-          EngineProcess a = EngineProcess.start("worker-a", "worker", config, Map.of());
-          EngineProcess b = EngineProcess.start("worker-b", "worker", config, Map.of())) {
-        s.awaitCommitted(n, Duration.ofMinutes(4), () -> a.tail() + "\n" + b.tail() + "\n" + driver.tail());
-        assertEquals(0, a.terminate(Duration.ofSeconds(60)), a.tail());
-        assertEquals(0, b.terminate(Duration.ofSeconds(60)), b.tail());
-        assertEquals(0, driver.terminate(Duration.ofSeconds(60)), driver.tail());
-      }
-      try (Connection c = s.connect()) {
-        Verdict verdict = GroundTruth.verifyAgg(c, "user_totals", n, s.workload);
-        assertTrue(verdict.passed(), verdict.summary());
-        try (Statement st = c.createStatement();
-            ResultSet rs = st.executeQuery(
-                "SELECT count(DISTINCT worker_id) FROM onceflow.workers WHERE job = 'competing'")) {
-          rs.next();
-          assertEquals(2, rs.getInt(1), "both worker processes registered");
-        }
-      }
-      s.assertLedgerInvariants();
+    Workload workload = Workload.standard().withUsers(4_000);
+    String topic = kafka.createTopic(TestKafka.uniqueTopic("competing"), 8);
+    JobUnderTest job = WorkloadJobs.job("competing", AggJob.class, kafka, topic, db)
+        .set("batch.max.records.per.partition", "500").set("batch.max.in.flight", "4")
+        .set("worker.lease.ms", "2000");
+    WorkloadJobs.produce(kafka, topic, workload, 0, n);
+    Path config = job.writeConfig(dir);
+    try (JobProcess driver = OnceflowCommand.start("driver", "driver", config, Map.of());
+        JobProcess a = OnceflowCommand.start("worker-a", "worker", config, Map.of());
+        JobProcess b = OnceflowCommand.start("worker-b", "worker", config, Map.of())) {
+      job.awaitCommitted(n, Duration.ofMinutes(4), () -> a.tail() + "\n" + b.tail() + "\n" + driver.tail());
+      assertEquals(0, a.terminate(Duration.ofSeconds(60)), a.tail());
+      assertEquals(0, b.terminate(Duration.ofSeconds(60)), b.tail());
+      assertEquals(0, driver.terminate(Duration.ofSeconds(60)), driver.tail());
     }
+    try (Connection c = db.connect()) {
+      Verdict verdict = GroundTruth.verifyAgg(c, "user_totals", n, workload);
+      assertTrue(verdict.passed(), verdict.summary());
+      try (Statement st = c.createStatement();
+          ResultSet rs = st.executeQuery(
+              "SELECT count(DISTINCT worker_id) FROM onceflow.workers WHERE job = 'competing'")) {
+        rs.next();
+        assertEquals(2, rs.getInt(1), "both worker processes registered");
+      }
+    }
+    job.assertLedger();
   }
 }

@@ -3,8 +3,13 @@ package io.onceflow.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.onceflow.examples.Workload;
 import io.onceflow.runtime.Engine;
+import io.onceflow.testkit.JobProcess;
+import io.onceflow.testkit.JobUnderTest;
+import io.onceflow.testkit.LedgerAssertions;
+import io.onceflow.testkit.RealServers;
+import io.onceflow.testkit.TestDatabase;
+import io.onceflow.testkit.TestKafka;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -21,6 +26,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * with an error naming the partition and the missing offsets; with {@code
  * source.deleted.offsets=skip} the gap is recorded with its task and the rest is processed once.
  */
+@ExtendWith(RealServers.class)
 class DeletedOffsetsIT {
   private static final int N = 3_000;
   private static final long DELETED_BEFORE = 1_500;
@@ -36,87 +43,88 @@ class DeletedOffsetsIT {
   @TempDir Path dir;
 
   @Test
-  void byDefaultAWorkerStopsWithExitCode1NamingTheMissingRange() throws Exception {
-    try (Scenario s = scenario("deleted_fail")) {
-      try (Engine driver = Engine.start(s.config(), Engine.Role.DRIVER)) {
-        planThenDelete(s);
-        try (EngineProcess worker = EngineProcess.start("worker", "worker", s.writeConfig(dir), Map.of())) {
-          assertEquals(1, worker.awaitExit(Duration.ofMinutes(2)), worker.tail());
-          String out = worker.output();
-          assertTrue(out.contains("worker failed: Offsets " + s.topic + "-0[0,1000) are no longer in Kafka"), out);
-          assertTrue(out.contains("source.deleted.offsets=skip"), out);
-        }
+  void byDefaultAWorkerStopsWithExitCode1NamingTheMissingRange(TestKafka kafka, TestDatabase db) throws Exception {
+    String topic = kafka.createTopic(TestKafka.uniqueTopic("deleted_fail"), 1);
+    JobUnderTest job = job("deleted_fail", kafka, topic, db);
+    try (Engine driver = Engine.start(job.config(), Engine.Role.DRIVER)) {
+      planThenDelete(kafka, topic, db);
+      try (JobProcess worker = OnceflowCommand.start("worker", "worker", job.writeConfig(dir), Map.of())) {
+        assertEquals(1, worker.awaitExit(Duration.ofMinutes(2)), worker.tail());
+        String out = worker.output();
+        assertTrue(out.contains("worker failed: Offsets " + topic + "-0[0,1000) are no longer in Kafka"), out);
+        assertTrue(out.contains("source.deleted.offsets=skip"), out);
       }
-      try (Connection c = s.connect(); Statement st = c.createStatement();
-          ResultSet rs = st.executeQuery("SELECT until_offset FROM onceflow.offsets")) {
-        rs.next();
-        assertEquals(0, rs.getLong(1), "nothing was committed");
-      }
-      s.assertLedgerInvariantsAllowingPending();
+    }
+    try (Connection c = db.connect(); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT until_offset FROM onceflow.offsets")) {
+      rs.next();
+      assertEquals(0, rs.getLong(1), "nothing was committed");
+      LedgerAssertions.assertInvariants(c, job.name()); // a stopped job may leave planned tasks
     }
   }
 
   @Test
-  void withSkipTheGapIsRecordedWithItsTaskAndTheRestIsProcessedOnce() throws Exception {
-    try (Scenario s = scenario("deleted_skip")) {
-      s.set("source.deleted.offsets", "skip");
-      try (Engine driver = Engine.start(s.config(), Engine.Role.DRIVER)) {
-        planThenDelete(s);
-        try (Engine worker = Engine.start(s.config(), Engine.Role.WORKER)) {
-          s.awaitCommitted(N, Duration.ofMinutes(2), () -> worker.failure().map(String::valueOf).orElse(""));
-        }
+  void withSkipTheGapIsRecordedWithItsTaskAndTheRestIsProcessedOnce(TestKafka kafka, TestDatabase db)
+      throws Exception {
+    String topic = kafka.createTopic(TestKafka.uniqueTopic("deleted_skip"), 1);
+    JobUnderTest job = job("deleted_skip", kafka, topic, db).set("source.deleted.offsets", "skip");
+    try (Engine driver = Engine.start(job.config(), Engine.Role.DRIVER)) {
+      planThenDelete(kafka, topic, db);
+      try (Engine worker = Engine.start(job.config(), Engine.Role.WORKER)) {
+        job.awaitCommitted(N, Duration.ofMinutes(2), () -> worker.failure().map(String::valueOf).orElse(""));
       }
-      try (Connection c = s.connect(); Statement st = c.createStatement()) {
-        List<String> gaps = new ArrayList<>();
-        try (ResultSet rs = st.executeQuery(
-            "SELECT batch_id, from_offset, until_offset FROM onceflow.gaps ORDER BY from_offset")) {
-          while (rs.next()) {
-            gaps.add(rs.getLong(1) + ":[" + rs.getLong(2) + "," + rs.getLong(3) + ")");
-          }
-        }
-        assertEquals(List.of("1:[0,1000)", "2:[1000,1500)"), gaps);
-        try (ResultSet rs = st.executeQuery(
-            "SELECT count(*), count(DISTINCT \"offset\"), min(\"offset\") FROM seen")) {
-          rs.next();
-          assertEquals(N - DELETED_BEFORE, rs.getLong(1), "every record Kafka still had, applied");
-          assertEquals(N - DELETED_BEFORE, rs.getLong(2), "each once");
-          assertEquals(DELETED_BEFORE, rs.getLong(3), "nothing from the gap");
-        }
-      }
-      s.assertLedgerInvariants();
     }
+    try (Connection c = db.connect(); Statement st = c.createStatement()) {
+      List<String> gaps = new ArrayList<>();
+      try (ResultSet rs = st.executeQuery(
+          "SELECT batch_id, from_offset, until_offset FROM onceflow.gaps ORDER BY from_offset")) {
+        while (rs.next()) {
+          gaps.add(rs.getLong(1) + ":[" + rs.getLong(2) + "," + rs.getLong(3) + ")");
+        }
+      }
+      assertEquals(List.of("1:[0,1000)", "2:[1000,1500)"), gaps);
+      try (ResultSet rs = st.executeQuery(
+          "SELECT count(*), count(DISTINCT \"offset\"), min(\"offset\") FROM seen")) {
+        rs.next();
+        assertEquals(N - DELETED_BEFORE, rs.getLong(1), "every record Kafka still had, applied");
+        assertEquals(N - DELETED_BEFORE, rs.getLong(2), "each once");
+        assertEquals(DELETED_BEFORE, rs.getLong(3), "nothing from the gap");
+      }
+    }
+    job.assertLedger();
   }
 
-  private static Scenario scenario(String name) {
-    Scenario s = Scenario.create(name, RecordingJob.class, Workload.standard(), 1);
-    s.set("value.format", "string").set("batch.max.records.per.partition", "1000")
+  /** {@link RecordingJob} on {@code topic}, which gets N records in partition 0. */
+  private static JobUnderTest job(String name, TestKafka kafka, String topic, TestDatabase db) {
+    JobUnderTest job = JobUnderTest.of(RecordingJob.class, kafka, db).topics(topic).set("job.name", name)
+        .set("value.format", "string").set("batch.max.records.per.partition", "1000")
         .set("worker.threads", "1");
     Properties p = new Properties();
-    p.put("bootstrap.servers", s.kafka.bootstrapServers());
+    p.put("bootstrap.servers", kafka.bootstrapServers());
     try (KafkaProducer<String, String> producer =
         new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
       for (int i = 0; i < N; i++) {
-        producer.send(new ProducerRecord<>(s.topic, 0, "k" + i, "v" + i));
+        producer.send(new ProducerRecord<>(topic, 0, "k" + i, "v" + i));
       }
     }
-    return s;
+    return job;
   }
 
   /** Waits until the driver planned the first two tasks from offset 0, then deletes [0, 1500). */
-  private static void planThenDelete(Scenario s) throws Exception {
+  private static void planThenDelete(TestKafka kafka, String topic, TestDatabase db) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
-    while (plannedTasks(s) < 2) {
+    while (plannedTasks(db) < 2) {
       assertTrue(System.nanoTime() < deadline, "the driver planned nothing");
       TimeUnit.MILLISECONDS.sleep(100);
     }
-    s.kafka.adminClient()
-        .deleteRecords(Map.of(new TopicPartition(s.topic, 0), RecordsToDelete.beforeOffset(DELETED_BEFORE)))
+    kafka.adminClient()
+        .deleteRecords(Map.of(new TopicPartition(topic, 0), RecordsToDelete.beforeOffset(DELETED_BEFORE)))
         .all()
         .get(30, TimeUnit.SECONDS);
   }
 
-  private static long plannedTasks(Scenario s) throws Exception {
-    try (Connection c = s.connect(); Statement st = c.createStatement();
+  private static long plannedTasks(TestDatabase db) throws Exception {
+    try (Connection c = db.connect(); Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("SELECT count(*) FROM onceflow.tasks")) {
       rs.next();
       return rs.getLong(1);

@@ -9,6 +9,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.onceflow.examples.AggJob;
 import io.onceflow.examples.Workload;
 import io.onceflow.metrics.OnceflowMeter;
+import io.onceflow.testkit.JobProcess;
+import io.onceflow.testkit.JobUnderTest;
+import io.onceflow.testkit.RealServers;
+import io.onceflow.testkit.TestDatabase;
+import io.onceflow.testkit.TestKafka;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,6 +31,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The operations surface of a real {@code onceflow run} process: the Prometheus endpoint scraped
@@ -33,6 +39,7 @@ import org.junit.jupiter.api.TestInstance;
  * no secret (a password, a JDBC URL's password, a SASL JAAS config) shows anywhere.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(RealServers.class)
 class OperationsIT {
   private static final long RECORDS = 6_000;
   private static final int PARTITIONS = 3;
@@ -45,16 +52,19 @@ class OperationsIT {
   private final HttpClient http = HttpClient.newHttpClient();
   private final ObjectMapper json = new ObjectMapper();
   private final Map<String, String> bodies = new LinkedHashMap<>();
-  private Scenario scenario;
-  private EngineProcess process;
+  private String topic;
+  private JobUnderTest job;
+  private JobProcess process;
   private String base;
 
+  /** The database is the class's: {@link RealServers} drops it after the class. */
   @BeforeAll
-  void startAJobWithSecretsInItsConfiguration() throws Exception {
-    scenario = Scenario.create("ops_run", AggJob.class, Workload.standard().withUsers(500), PARTITIONS);
-    String url = scenario.database.jdbcUrl();
-    scenario
-        .set("job.param.table", "user_totals")
+  void startAJobWithSecretsInItsConfiguration(TestKafka kafka, TestDatabase db) throws Exception {
+    topic = kafka.createTopic(TestKafka.uniqueTopic("ops_run"), PARTITIONS);
+    job = WorkloadJobs.job("ops_run", AggJob.class, kafka, topic, db);
+    String url = db.jdbcUrl();
+    job
+        .param("table", "user_totals")
         .set("http.port", "0")
         .set("batch.interval.ms", "200")
         .set("postgres.password", PASSWORD)
@@ -65,14 +75,14 @@ class OperationsIT {
             "kafka.sasl.jaas.config",
             "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"ops\""
                 + " password=\"" + JAAS_PASSWORD + "\";");
-    scenario.produce(0, RECORDS);
+    WorkloadJobs.produce(kafka, topic, Workload.standard().withUsers(500), 0, RECORDS);
     Path dir = Files.createTempDirectory("ops-it");
-    process = EngineProcess.start("ops-run", "run", scenario.writeConfig(dir), Map.of());
+    process = OnceflowCommand.start("ops-run", "run", job.writeConfig(dir), Map.of());
     process.awaitOutput("Status page at", Duration.ofSeconds(60));
     Matcher m = STATUS_URL.matcher(process.output());
     assertTrue(m.find(), process.tail());
     base = m.group(1);
-    scenario.awaitCommitted(RECORDS, Duration.ofMinutes(2), process::tail);
+    job.awaitCommitted(RECORDS, Duration.ofMinutes(2), process::tail);
     // the driver looks back at completed batches every 200 ms: wait until it reported them all
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (System.nanoTime() < deadline) {
@@ -94,9 +104,6 @@ class OperationsIT {
     if (process != null) {
       assertEquals(0, process.terminate(Duration.ofSeconds(60)), process.tail());
       process.close();
-    }
-    if (scenario != null) {
-      scenario.close();
     }
   }
 
@@ -182,9 +189,9 @@ class OperationsIT {
     assertTrue(dom.contains("job ops_run"), "the job's name is rendered:\n" + dom);
     assertTrue(dom.contains("pill committed"), "committed batches are rendered");
     for (int p = 0; p < PARTITIONS; p++) {
-      assertTrue(dom.contains(scenario.topic + "-" + p), "partition " + p + " is rendered");
+      assertTrue(dom.contains(topic + "-" + p), "partition " + p + " is rendered");
     }
-    Matcher lagRow = Pattern.compile("<td class=\"l\">" + Pattern.quote(scenario.topic) + "-0</td>"
+    Matcher lagRow = Pattern.compile("<td class=\"l\">" + Pattern.quote(topic) + "-0</td>"
         + "<td>[0-9,]+</td><td>[0-9,]+</td><td class=\"lag\"[^>]*>0</td>").matcher(dom);
     assertTrue(lagRow.find(), "partition 0's row shows committed, end and a lag of 0:\n" + dom);
     assertTrue(dom.contains("<path d=\"M"), "the chart has a line");
@@ -195,7 +202,7 @@ class OperationsIT {
   @Test
   void aWorkerServesMetricsAndHealthButNoStatusPage() throws Exception {
     Path dir = Files.createTempDirectory("ops-worker");
-    try (EngineProcess worker = EngineProcess.start("ops-worker", "worker", scenario.writeConfig(dir), Map.of())) {
+    try (JobProcess worker = OnceflowCommand.start("ops-worker", "worker", job.writeConfig(dir), Map.of())) {
       worker.awaitOutput("Metrics at", Duration.ofSeconds(60));
       Matcher m = Pattern.compile("Metrics at (http://[^/\\s]+)/metrics").matcher(worker.output());
       assertTrue(m.find(), worker.tail());

@@ -6,52 +6,59 @@ import io.onceflow.examples.GroundTruth;
 import io.onceflow.examples.Verdict;
 import io.onceflow.examples.Workload;
 import io.onceflow.runtime.Engine;
+import io.onceflow.testkit.JobUnderTest;
+import io.onceflow.testkit.RealServers;
+import io.onceflow.testkit.TestDatabase;
+import io.onceflow.testkit.TestKafka;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Several batches in flight: planned ahead, yet each partition's tasks commit in offset order. */
+@ExtendWith(RealServers.class)
 class PipeliningIT {
   @Test
-  void tasksOfOnePartitionCommitInOrderWithSeveralBatchesInFlight() throws Exception {
+  void tasksOfOnePartitionCommitInOrderWithSeveralBatchesInFlight(TestKafka kafka, TestDatabase db) throws Exception {
     long n = 20_000;
-    try (Scenario s = Scenario.create("pipelined", PacedAggJob.class, Workload.standard().withUsers(1_000), 2)) {
-      s.set("batch.max.records.per.partition", "500").set("batch.max.in.flight", "4")
-          .set("worker.threads", "4");
-      s.produce(0, n);
-      int maxInFlight = 0;
-      try (Engine engine = Engine.start(s.config(), Engine.Role.LOCAL);
-          Connection c = s.connect()) {
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (s.committedOffsets() < n && System.nanoTime() < deadline) {
-          maxInFlight = Math.max(maxInFlight, batchesInFlight(c, s.job));
-          TimeUnit.MILLISECONDS.sleep(20);
-        }
-        s.awaitCommitted(n, Duration.ofSeconds(1), () -> engine.failure().map(Throwable::toString).orElse(""));
+    Workload workload = Workload.standard().withUsers(1_000);
+    String topic = kafka.createTopic(TestKafka.uniqueTopic("pipelined"), 2);
+    JobUnderTest job = WorkloadJobs.job("pipelined", PacedAggJob.class, kafka, topic, db)
+        .set("batch.max.records.per.partition", "500").set("batch.max.in.flight", "4")
+        .set("worker.threads", "4");
+    WorkloadJobs.produce(kafka, topic, workload, 0, n);
+    int maxInFlight = 0;
+    try (Engine engine = Engine.start(job.config(), Engine.Role.LOCAL);
+        Connection c = db.connect()) {
+      long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+      while (job.committedOffsets() < n && System.nanoTime() < deadline) {
+        maxInFlight = Math.max(maxInFlight, batchesInFlight(c, job.name()));
+        TimeUnit.MILLISECONDS.sleep(20);
       }
-      assertTrue(maxInFlight >= 2, "more than one batch was in flight at some point, saw " + maxInFlight);
-      assertTrue(overlappingBatches(s) > 0, "a batch was planned before the previous one committed");
-      try (Connection c = s.connect();
-          Statement st = c.createStatement();
-          ResultSet rs = st.executeQuery(
-              "SELECT count(*) FROM (SELECT committed_at, lag(committed_at) OVER"
-                  + " (PARTITION BY topic, partition ORDER BY from_offset) AS previous"
-                  + " FROM onceflow.tasks WHERE job = 'pipelined') t WHERE committed_at <= previous")) {
-        rs.next();
-        assertTrue(rs.getLong(1) == 0, rs.getLong(1) + " tasks committed before an earlier range of their partition");
-        Verdict verdict = GroundTruth.verifyAgg(c, "user_totals", n, s.workload);
-        assertTrue(verdict.passed(), verdict.summary());
-      }
-      s.assertLedgerInvariants();
+      job.awaitCommitted(n, Duration.ofSeconds(1), () -> engine.failure().map(Throwable::toString).orElse(""));
     }
+    assertTrue(maxInFlight >= 2, "more than one batch was in flight at some point, saw " + maxInFlight);
+    assertTrue(overlappingBatches(db) > 0, "a batch was planned before the previous one committed");
+    try (Connection c = db.connect();
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(
+            "SELECT count(*) FROM (SELECT committed_at, lag(committed_at) OVER"
+                + " (PARTITION BY topic, partition ORDER BY from_offset) AS previous"
+                + " FROM onceflow.tasks WHERE job = 'pipelined') t WHERE committed_at <= previous")) {
+      rs.next();
+      assertTrue(rs.getLong(1) == 0, rs.getLong(1) + " tasks committed before an earlier range of their partition");
+      Verdict verdict = GroundTruth.verifyAgg(c, "user_totals", n, workload);
+      assertTrue(verdict.passed(), verdict.summary());
+    }
+    job.assertLedger();
   }
 
   /** Batches planned while an earlier batch still had uncommitted tasks: from the ledger alone. */
-  private static long overlappingBatches(Scenario s) throws Exception {
-    try (Connection c = s.connect();
+  private static long overlappingBatches(TestDatabase db) throws Exception {
+    try (Connection c = db.connect();
         Statement st = c.createStatement();
         ResultSet rs = st.executeQuery(
             "SELECT count(*) FROM onceflow.batches b WHERE b.job = 'pipelined' AND EXISTS ("
