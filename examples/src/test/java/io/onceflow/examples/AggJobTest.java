@@ -1,7 +1,5 @@
 package io.onceflow.examples;
 
-import io.onceflow.testkit.TestDatabase;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -11,6 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.onceflow.api.ConfigException;
 import io.onceflow.api.OffsetRange;
 import io.onceflow.api.Record;
+import io.onceflow.testkit.JobHarness;
+import io.onceflow.testkit.RealServers;
+import io.onceflow.testkit.TestDatabase;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -19,58 +20,38 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+/** AggJob's SQL on a fresh database per test, run by the test kit's {@link JobHarness}. */
+@ExtendWith(RealServers.class)
 class AggJobTest {
 
   private static final int PARTITIONS = 4;
-  private static TestDatabase db;
-  private Connection setup;
-  private Connection task;
-  private AggJob job;
-
-  @BeforeAll
-  static void createDatabase() throws SQLException {
-    db = TestDatabase.create();
-  }
-
-  @AfterAll
-  static void dropDatabase() throws SQLException {
-    db.close();
-  }
+  private TestDatabase db;
+  private JobHarness<byte[]> harness;
 
   @BeforeEach
-  void openJob() throws Exception {
-    setup = db.connectInTransaction();
-    setup.setAutoCommit(true);
-    task = db.connectInTransaction();
-    job = new AggJob();
-    job.open(new FakeJobSetup(setup, Map.of()));
+  void openJob(TestDatabase database) throws Exception {
+    db = database;
+    harness = JobHarness.open(new AggJob(), db, Map.of());
   }
 
   @AfterEach
-  void dropTable() throws Exception {
-    job.close();
-    task.rollback();
-    task.close();
-    try (Statement s = setup.createStatement()) {
-      s.execute("DROP TABLE IF EXISTS user_totals");
-    }
-    setup.close();
+  void closeJob() throws Exception {
+    harness.close();
   }
 
   @Test
   void totalsOfAllTasksMatchTheGroundTruth() throws Exception {
     Workload workload = Workload.standard().withUsers(1_000);
     long n = 12_345;
-    List<FakeTaskContext> tasks = runAllTasks(workload, n, 1_000);
+    List<JobHarness.Result> tasks = runAllTasks(workload, n, 1_000);
 
-    assertTrue(tasks.stream().allMatch(t -> t.deadLetters.isEmpty()));
-    Verdict verdict = GroundTruth.verifyAgg(task, "user_totals", n, workload);
+    assertTrue(tasks.stream().allMatch(t -> t.deadLetters().isEmpty()));
+    Verdict verdict = verify(n, workload);
     assertTrue(verdict.passed(), verdict.toString());
     assertEquals(
         "1000 users, 12345 events, sum amount "
@@ -83,22 +64,21 @@ class AggJobTest {
   void malformedRecordsBecomeDeadLettersAndTheRestCounts() throws Exception {
     Workload workload = Workload.standard().withUsers(500).withMalformed(0.02, 11);
     long n = 5_000;
-    List<FakeTaskContext> tasks = runAllTasks(workload, n, 700);
+    List<JobHarness.Result> tasks = runAllTasks(workload, n, 700);
 
-    List<FakeTaskContext.DeadLetter> deadLetters = new ArrayList<>();
-    tasks.forEach(t -> deadLetters.addAll(t.deadLetters));
-    assertEquals(workload.malformedCount(n), deadLetters.size());
-    assertTrue(deadLetters.size() > 50);
-    for (FakeTaskContext.DeadLetter dead : deadLetters) {
-      assertInstanceOf(InvalidEventException.class, dead.reason());
+    List<Throwable> reasons = new ArrayList<>();
+    tasks.forEach(t -> reasons.addAll(t.reasons()));
+    assertEquals(workload.malformedCount(n), reasons.size());
+    assertTrue(reasons.size() > 50);
+    for (Throwable reason : reasons) {
+      assertInstanceOf(InvalidEventException.class, reason);
     }
-    Verdict verdict = GroundTruth.verifyAgg(task, "user_totals", n, workload);
+    Verdict verdict = verify(n, workload);
     assertTrue(verdict.passed(), verdict.toString());
     assertTrue(
         verdict
             .summary()
-            .endsWith(
-                deadLetters.size() + " malformed records excluded (expected as dead letters)"));
+            .endsWith(reasons.size() + " malformed records excluded (expected as dead letters)"));
   }
 
   @Test
@@ -127,12 +107,11 @@ class AggJobTest {
     records.add(
         record(records.size(), "{\"ts\":1,\"user\":\"u1\",\"extra\":{\"a\":[1,2]},\"amount\":7}"));
 
-    FakeTaskContext context = new FakeTaskContext(task, new OffsetRange("t", 0, 0, records.size()));
-    job.process(records, context);
+    JobHarness.Result task = harness.process(records);
 
-    assertEquals(bad.length + 1, context.deadLetters.size());
-    for (int k = 0; k < context.deadLetters.size(); k++) {
-      assertEquals(k + 1, context.deadLetters.get(k).record().offset());
+    assertEquals(bad.length + 1, task.deadLetters().size());
+    for (int k = 0; k < task.deadLetters().size(); k++) {
+      assertEquals(k + 1, task.deadLetters().get(k).offset());
     }
     assertEquals(List.of("u1/2/12"), rows());
   }
@@ -142,26 +121,25 @@ class AggJobTest {
     Workload workload = Workload.standard().withUsers(100);
     PartitionLayout layout = new PartitionLayout(workload, 1_000, 1);
     OffsetRange range = new OffsetRange("t", 0, 0, 1_000);
-    job.process(WorkloadRecords.of(workload, layout, range), new FakeTaskContext(task, range));
-    assertFalse(rows().isEmpty());
-    task.rollback();
+    harness.processAndRollBack(
+        WorkloadRecords.of(workload, layout, range), task -> assertFalse(rows(task).isEmpty()));
     assertEquals(List.of(), rows());
 
-    job.process(WorkloadRecords.of(workload, layout, range), new FakeTaskContext(task, range));
-    task.commit();
-    assertTrue(GroundTruth.verifyAgg(task, "user_totals", 1_000, workload).passed());
+    harness.process(WorkloadRecords.of(workload, layout, range));
+    assertTrue(verify(1_000, workload).passed());
   }
 
   @Test
   void verificationReportsWrongMissingAndUnexpectedUsers() throws Exception {
     Workload workload = Workload.standard().withUsers(10);
     runAllTasks(workload, 100, 100);
-    try (Statement s = task.createStatement()) {
+    try (Connection c = db.connect();
+        Statement s = c.createStatement()) {
       s.execute("UPDATE user_totals SET amount = amount + 1 WHERE user_id = 'u3'");
       s.execute("DELETE FROM user_totals WHERE user_id = 'u7'");
       s.execute("INSERT INTO user_totals VALUES ('u10', 1, 1), ('u07', 1, 1)");
     }
-    Verdict verdict = GroundTruth.verifyAgg(task, "user_totals", 100, workload);
+    Verdict verdict = verify(100, workload);
 
     assertFalse(verdict.passed());
     String summary = verdict.summary();
@@ -169,48 +147,47 @@ class AggJobTest {
     assertTrue(summary.contains("missing user u7"), summary);
     assertTrue(summary.contains("unexpected user u10"), summary);
     assertTrue(summary.contains("unexpected user u07"), summary);
-    String fewer = GroundTruth.verifyAgg(task, "user_totals", 99, workload).summary();
+    String fewer = verify(99, workload).summary();
     assertTrue(fewer.startsWith("7 mismatches: total events 92 ≠ 99; "), fewer);
   }
 
   @Test
   void opensOnAConfiguredTableAndRefusesAnUnsafeName() throws Exception {
-    AggJob other = new AggJob();
-    other.open(new FakeJobSetup(setup, Map.of("table", "totals_b")));
-    other.open(new FakeJobSetup(setup, Map.of("table", "totals_b"))); // a second worker thread
-    Record<byte[]> one = record(0, "{\"user\":\"u1\",\"amount\":5}");
-    other.process(List.of(one), new FakeTaskContext(task, new OffsetRange("t", 0, 0, 1)));
-    try (Statement s = task.createStatement();
-        ResultSet rs = s.executeQuery("SELECT events FROM totals_b")) {
-      assertTrue(rs.next());
-    }
-    task.rollback();
-    try (Statement s = setup.createStatement()) {
-      s.execute("DROP TABLE totals_b");
+    Map<String, String> params = Map.of("table", "totals_b");
+    try (JobHarness<byte[]> first = JobHarness.open(new AggJob(), db, params);
+        // a second worker thread opens on the table the first created
+        JobHarness<byte[]> second = JobHarness.open(new AggJob(), db, params)) {
+      first.process(List.of(record(0, "{\"user\":\"u1\",\"amount\":5}")));
+      second.process(List.of(record(1, "{\"user\":\"u1\",\"amount\":5}")));
+      assertEquals(2, first.queryLong("SELECT events FROM totals_b"));
     }
 
     ConfigException refused =
         assertThrows(
             ConfigException.class,
-            () -> new AggJob().open(new FakeJobSetup(setup, Map.of("table", "x; drop table y"))));
+            () -> JobHarness.open(new AggJob(), db, Map.of("table", "x; drop table y")));
     assertTrue(refused.getMessage().contains("job.param.table"));
   }
 
   /** Runs the tasks an engine would plan: each partition cut into ranges of at most {@code cap}. */
-  private List<FakeTaskContext> runAllTasks(Workload workload, long n, long cap) throws Exception {
+  private List<JobHarness.Result> runAllTasks(Workload workload, long n, long cap)
+      throws Exception {
     PartitionLayout layout = new PartitionLayout(workload, n, PARTITIONS);
-    List<FakeTaskContext> tasks = new ArrayList<>();
+    List<JobHarness.Result> tasks = new ArrayList<>();
     for (int p = 0; p < PARTITIONS; p++) {
       for (long from = 0; from < layout.count(p); from += cap) {
         OffsetRange range =
-            new OffsetRange("bench.events", p, from, Math.min(from + cap, layout.count(p)));
-        FakeTaskContext context = new FakeTaskContext(task, range);
-        job.process(WorkloadRecords.of(workload, layout, range), context);
-        task.commit();
-        tasks.add(context);
+            new OffsetRange(WorkloadRecords.TOPIC, p, from, Math.min(from + cap, layout.count(p)));
+        tasks.add(harness.process(WorkloadRecords.of(workload, layout, range)));
       }
     }
     return tasks;
+  }
+
+  private Verdict verify(long n, Workload workload) throws SQLException {
+    try (Connection c = db.connect()) {
+      return GroundTruth.verifyAgg(c, AggJob.DEFAULT_TABLE, n, workload);
+    }
   }
 
   private static Record<byte[]> record(long offset, String value) {
@@ -218,8 +195,14 @@ class AggJobTest {
   }
 
   private List<String> rows() throws SQLException {
+    try (Connection c = db.connect()) {
+      return rows(c);
+    }
+  }
+
+  private static List<String> rows(Connection c) throws SQLException {
     List<String> rows = new ArrayList<>();
-    try (Statement s = task.createStatement();
+    try (Statement s = c.createStatement();
         ResultSet rs =
             s.executeQuery("SELECT user_id, events, amount FROM user_totals ORDER BY 1")) {
       while (rs.next()) {

@@ -1,7 +1,5 @@
 package io.onceflow.examples;
 
-import io.onceflow.testkit.TestDatabase;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -9,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.onceflow.api.OffsetRange;
 import io.onceflow.api.Record;
+import io.onceflow.testkit.JobHarness;
+import io.onceflow.testkit.RealServers;
+import io.onceflow.testkit.TestDatabase;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -17,58 +18,39 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+/** AppendJob's SQL on a fresh database per test, run by the test kit's {@link JobHarness}. */
+@ExtendWith(RealServers.class)
 class AppendJobTest {
 
   private static final int PARTITIONS = 8;
-  private static TestDatabase db;
-  private Connection setup;
-  private Connection task;
-  private AppendJob job;
-
-  @BeforeAll
-  static void createDatabase() throws SQLException {
-    db = TestDatabase.create();
-  }
-
-  @AfterAll
-  static void dropDatabase() throws SQLException {
-    db.close();
-  }
+  private static final String COUNT = "SELECT count(*) FROM events";
+  private TestDatabase db;
+  private JobHarness<byte[]> harness;
 
   @BeforeEach
-  void openJob() throws Exception {
-    setup = db.connectInTransaction();
-    setup.setAutoCommit(true);
-    task = db.connectInTransaction();
-    job = new AppendJob();
-    job.open(new FakeJobSetup(setup, Map.of()));
+  void openJob(TestDatabase database) throws Exception {
+    db = database;
+    harness = JobHarness.open(new AppendJob(), db, Map.of());
   }
 
   @AfterEach
-  void dropTable() throws Exception {
-    job.close();
-    task.rollback();
-    task.close();
-    try (Statement s = setup.createStatement()) {
-      s.execute("DROP TABLE IF EXISTS events");
-    }
-    setup.close();
+  void closeJob() throws Exception {
+    harness.close();
   }
 
   @Test
   void everyRecordLandsAtItsPartitionAndOffset() throws Exception {
     Workload workload = Workload.standard().withUsers(2_000);
     long n = 30_011;
-    List<FakeTaskContext> tasks = runAllTasks(workload, n, 1_500);
+    List<JobHarness.Result> tasks = runAllTasks(harness, workload, n, PARTITIONS, 1_500);
 
-    assertTrue(tasks.stream().allMatch(t -> t.deadLetters.isEmpty()));
-    Verdict verdict = GroundTruth.verifyAppend(task, "events", n, PARTITIONS, workload);
+    assertTrue(tasks.stream().allMatch(t -> t.deadLetters().isEmpty()));
+    Verdict verdict = verify("events", n, PARTITIONS, workload);
     assertTrue(verdict.passed(), verdict.toString());
     assertEquals(
         "30011 rows over 8 partitions, every (partition, offset) once with the formula's values:"
@@ -80,17 +62,15 @@ class AppendJobTest {
   void malformedRecordsBecomeDeadLettersAndLeaveGaps() throws Exception {
     Workload workload = Workload.standard().withUsers(300).withMalformed(0.01, 3);
     long n = 10_000;
-    List<FakeTaskContext> tasks = runAllTasks(workload, n, 999);
+    List<JobHarness.Result> tasks = runAllTasks(harness, workload, n, PARTITIONS, 999);
 
-    long deadLetters = tasks.stream().mapToLong(t -> t.deadLetters.size()).sum();
+    long deadLetters = tasks.stream().mapToLong(t -> t.deadLetters().size()).sum();
     assertEquals(workload.malformedCount(n), deadLetters);
-    Verdict verdict = GroundTruth.verifyAppend(task, "events", n, PARTITIONS, workload);
+    Verdict verdict = verify("events", n, PARTITIONS, workload);
     assertTrue(verdict.passed(), verdict.toString());
     assertTrue(
         verdict.summary().contains(deadLetters + " malformed records excluded"), verdict.summary());
-    assertFalse(
-        GroundTruth.verifyAppend(task, "events", n, PARTITIONS, workload.withMalformed(0, 0))
-            .passed());
+    assertFalse(verify("events", n, PARTITIONS, workload.withMalformed(0, 0)).passed());
   }
 
   @Test
@@ -100,12 +80,12 @@ class AppendJobTest {
             record(0, "{\"user\":\"u1\",\"amount\":5,\"ts\":9}"),
             record(1, "{\"user\":\"u1\",\"amount\":"),
             record(2, "{\"user\":\"tab\\tand\\\\slash ü\",\"amount\":-6}"));
-    FakeTaskContext context = new FakeTaskContext(task, new OffsetRange("t", 3, 0, 3));
-    job.process(records, context);
+    JobHarness.Result task = harness.process(records);
 
-    assertEquals(1, context.deadLetters.size());
-    assertEquals(1, context.deadLetters.get(0).record().offset());
-    try (Statement s = task.createStatement();
+    assertEquals(1, task.deadLetters().size());
+    assertEquals(1, task.deadLetters().get(0).offset());
+    try (Connection c = db.connect();
+        Statement s = c.createStatement();
         ResultSet rs =
             s.executeQuery(
                 "SELECT partition, \"offset\", user_id, amount, ts FROM events ORDER BY 2")) {
@@ -134,75 +114,80 @@ class AppendJobTest {
     Workload workload = Workload.standard().withUsers(100);
     PartitionLayout layout = new PartitionLayout(workload, 500, 1);
     OffsetRange range = new OffsetRange("t", 0, 0, 500);
-    job.process(WorkloadRecords.of(workload, layout, range), new FakeTaskContext(task, range));
-    assertEquals(500, count());
-    task.rollback();
-    assertEquals(0, count());
+    harness.processAndRollBack(
+        WorkloadRecords.of(workload, layout, range), task -> assertEquals(500, count(task)));
+    assertEquals(0, harness.queryLong(COUNT));
   }
 
   @Test
   void verificationReportsMissingWrongDuplicateAndStrayRows() throws Exception {
     Workload workload = Workload.standard().withUsers(50);
     long n = 1_000;
-    try (Statement s = setup.createStatement()) {
+    try (Connection c = db.connect();
+        Statement s = c.createStatement()) {
       // No primary key, so that a duplicate can exist for the check to find.
       s.execute(
           "CREATE TABLE loose (partition int, \"offset\" bigint, user_id text, amount bigint, ts"
               + " bigint)");
     }
-    AppendJob loose = new AppendJob();
-    loose.open(new FakeJobSetup(setup, Map.of("table", "loose")));
-    PartitionLayout layout = new PartitionLayout(workload, n, 2);
-    for (int p = 0; p < 2; p++) {
-      OffsetRange range = new OffsetRange("t", p, 0, layout.count(p));
-      loose.process(WorkloadRecords.of(workload, layout, range), new FakeTaskContext(task, range));
+    try (JobHarness<byte[]> loose =
+        JobHarness.open(new AppendJob(), db, Map.of("table", "loose"))) {
+      runAllTasks(loose, workload, n, 2, n); // one task a partition
     }
-    assertTrue(GroundTruth.verifyAppend(task, "loose", n, 2, workload).passed());
+    assertTrue(verify("loose", n, 2, workload).passed());
 
-    try (Statement s = task.createStatement()) {
+    try (Connection c = db.connect();
+        Statement s = c.createStatement()) {
       s.execute("DELETE FROM loose WHERE partition = 0 AND \"offset\" = 5");
       s.execute("UPDATE loose SET amount = -1 WHERE partition = 1 AND \"offset\" = 7");
       s.execute("INSERT INTO loose SELECT * FROM loose WHERE partition = 1 AND \"offset\" = 9");
       s.execute("INSERT INTO loose VALUES (1, 100000, 'u1', 1, 1), (5, 0, 'u1', 1, 1)");
     }
-    Verdict verdict = GroundTruth.verifyAppend(task, "loose", n, 2, workload);
+    Verdict verdict = verify("loose", n, 2, workload);
     assertFalse(verdict.passed());
     String summary = verdict.summary();
     assertTrue(summary.startsWith("6 mismatches: COUNT(*) = 1002, expected 1000; "), summary);
+    PartitionLayout layout = new PartitionLayout(workload, n, 2);
     assertTrue(summary.contains("missing record " + layout.indexAt(0, 5) + " at 0@5"), summary);
     assertTrue(summary.contains("amount -1, expected"), summary);
     assertTrue(summary.contains("duplicate row at 1@9"), summary);
     assertTrue(summary.contains("unexpected row at 1@100000"), summary);
     assertTrue(summary.endsWith("; …"), summary); // the sixth, the row at 5@0, is counted only
-    task.rollback();
-    try (Statement s = setup.createStatement()) {
-      s.execute("DROP TABLE loose");
-    }
   }
 
-  private List<FakeTaskContext> runAllTasks(Workload workload, long n, long cap) throws Exception {
-    PartitionLayout layout = new PartitionLayout(workload, n, PARTITIONS);
-    List<FakeTaskContext> tasks = new ArrayList<>();
-    for (int p = 0; p < PARTITIONS; p++) {
+  /**
+   * Runs the tasks an engine would plan on {@code partitions} partitions: each cut into ranges of
+   * at most {@code cap}.
+   */
+  private static List<JobHarness.Result> runAllTasks(
+      JobHarness<byte[]> job, Workload workload, long n, int partitions, long cap)
+      throws Exception {
+    PartitionLayout layout = new PartitionLayout(workload, n, partitions);
+    List<JobHarness.Result> tasks = new ArrayList<>();
+    for (int p = 0; p < partitions; p++) {
       for (long from = 0; from < layout.count(p); from += cap) {
         OffsetRange range =
-            new OffsetRange("bench.events", p, from, Math.min(from + cap, layout.count(p)));
-        FakeTaskContext context = new FakeTaskContext(task, range);
-        job.process(WorkloadRecords.of(workload, layout, range), context);
-        task.commit();
-        tasks.add(context);
+            new OffsetRange(WorkloadRecords.TOPIC, p, from, Math.min(from + cap, layout.count(p)));
+        tasks.add(job.process(WorkloadRecords.of(workload, layout, range)));
       }
     }
     return tasks;
+  }
+
+  private Verdict verify(String table, long n, int partitions, Workload workload)
+      throws SQLException {
+    try (Connection c = db.connect()) {
+      return GroundTruth.verifyAppend(c, table, n, partitions, workload);
+    }
   }
 
   private static Record<byte[]> record(long offset, String value) {
     return WorkloadRecords.record(3, offset, null, value.getBytes(StandardCharsets.UTF_8));
   }
 
-  private long count() throws SQLException {
-    try (Statement s = task.createStatement();
-        ResultSet rs = s.executeQuery("SELECT count(*) FROM events")) {
+  private static long count(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(COUNT)) {
       rs.next();
       return rs.getLong(1);
     }

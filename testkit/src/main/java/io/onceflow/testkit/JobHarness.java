@@ -14,7 +14,10 @@ import java.util.Map;
 /**
  * Runs a job on records you build, inside a real PostgreSQL transaction, without Kafka or the
  * engine: fast tests of a job's SQL. Each {@link #process} call is one task: committed when the
- * job returns, rolled back when it throws (as the engine does).
+ * job returns, rolled back when it throws (as the engine does). {@link #processAndRollBack} runs
+ * one and rolls it back, as a crash before COMMIT would, to test that a replay counts once. Two
+ * harnesses opened on one database with the same parameters stand for two worker threads of one
+ * job (each with its own instance, as the engine makes them), taking turns.
  *
  * <pre>{@code
  * try (JobHarness<byte[]> harness = JobHarness.open(new AggJob(), db, Map.of("table", "totals"))) {
@@ -71,6 +74,44 @@ public final class JobHarness<V> implements AutoCloseable {
    * rethrows the job's exception after rolling back.
    */
   public Result process(List<Record<V>> records) throws Exception {
+    return runTask(records, null);
+  }
+
+  /**
+   * Runs one task on {@code records} and rolls it back, as a crash before COMMIT would; rethrows
+   * the job's exception after rolling back.
+   *
+   * <p>Why: the engine replays a task whose transaction never committed, so a job must leave
+   * nothing behind that a replay would count again (state kept in fields, writes outside the task's
+   * connection). Call this, then {@link #process} on the same records, and check they count once.
+   *
+   * @return what the job did in the lost attempt (its dead letters were rolled back with it)
+   */
+  public Result processAndRollBack(List<Record<V>> records) throws Exception {
+    return processAndRollBack(records, task -> {});
+  }
+
+  /**
+   * Like {@link #processAndRollBack(List)}, with a look at the task's transaction just before the
+   * rollback: {@code beforeRollBack} receives the task's connection, holding the job's uncommitted
+   * writes. Why: a test that the rollback leaves nothing proves little unless the job had written
+   * something; check that here. Not run when the job throws. An exception the check throws rolls
+   * the task back too and is rethrown.
+   */
+  public Result processAndRollBack(List<Record<V>> records, TaskCheck beforeRollBack)
+      throws Exception {
+    return runTask(records, beforeRollBack);
+  }
+
+  /** A look at a task's open transaction; see {@link #processAndRollBack(List, TaskCheck)}. */
+  @FunctionalInterface
+  public interface TaskCheck {
+    /** Runs on the task's connection; do not commit, roll back or close it. */
+    void check(Connection task) throws Exception;
+  }
+
+  /** One task: commits when {@code beforeRollBack} is null, else runs it and rolls back. */
+  private Result runTask(List<Record<V>> records, TaskCheck beforeRollBack) throws Exception {
     OffsetRange range = rangeOf(records);
     List<Record<?>> dead = new ArrayList<>();
     List<Throwable> reasons = new ArrayList<>();
@@ -107,7 +148,12 @@ public final class JobHarness<V> implements AutoCloseable {
           };
       try {
         job.process(records, context);
-        c.commit();
+        if (beforeRollBack == null) {
+          c.commit();
+        } else {
+          beforeRollBack.check(c);
+          c.rollback();
+        }
       } catch (Exception | Error e) {
         c.rollback();
         throw e;

@@ -2,12 +2,16 @@ package io.onceflow.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import io.onceflow.api.Job;
 import io.onceflow.api.JobSetup;
 import io.onceflow.api.Record;
 import io.onceflow.api.TaskContext;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
@@ -76,6 +80,57 @@ class JobHarnessTest {
       List<Record<String>> mixed = new java.util.ArrayList<>(TestRecords.strings("t", 0, 0, "a"));
       mixed.addAll(TestRecords.strings("t", 1, 0, "b"));
       assertThrows(IllegalArgumentException.class, () -> harness.process(mixed));
+    }
+  }
+
+  @Test
+  void aRolledBackTaskLeavesNothingAndItsReplayCountsOnce(TestDatabase db) throws Exception {
+    try (JobHarness<String> harness = JobHarness.open(new WordCount(), db, Map.of())) {
+      List<Record<String>> records = TestRecords.strings("t", 0, 0, "a", "", "b");
+      JobHarness.Result lost =
+          harness.processAndRollBack(
+              records, task -> assertEquals(2, count(task, "SELECT count(*) FROM words")));
+
+      assertEquals(1, lost.deadLetters().size());
+      assertEquals(0, harness.queryLong("SELECT count(*) FROM words"));
+      harness.process(records);
+      assertEquals(2, harness.queryLong("SELECT sum(n) FROM words"));
+    }
+  }
+
+  @Test
+  void aRolledBackTaskRethrowsWhatTheJobOrTheCheckThrows(TestDatabase db) throws Exception {
+    try (JobHarness<String> harness = JobHarness.open(new WordCount(), db, Map.of())) {
+      assertThrows(
+          IllegalStateException.class,
+          () -> harness.processAndRollBack(TestRecords.strings("t", 0, 0, "x", "boom")));
+      AssertionError failed =
+          assertThrows(
+              AssertionError.class,
+              () ->
+                  harness.processAndRollBack(
+                      TestRecords.strings("t", 0, 0, "x"), task -> fail("seen inside")));
+      assertEquals("seen inside", failed.getMessage());
+      assertEquals(0, harness.queryLong("SELECT count(*) FROM words"));
+    }
+  }
+
+  @Test
+  void twoHarnessesOnOneTableActAsTwoWorkerThreads(TestDatabase db) throws Exception {
+    Map<String, String> params = Map.of("table", "shared");
+    try (JobHarness<String> first = JobHarness.open(new WordCount(), db, params);
+        JobHarness<String> second = JobHarness.open(new WordCount(), db, params)) {
+      first.process(TestRecords.strings("t", 0, 0, "a"));
+      second.process(TestRecords.strings("t", 1, 0, "a"));
+      assertEquals(2, first.queryLong("SELECT n FROM shared WHERE word = 'a'"));
+    }
+  }
+
+  private static long count(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
     }
   }
 }
