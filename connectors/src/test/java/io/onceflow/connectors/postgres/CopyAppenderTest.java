@@ -1,5 +1,6 @@
 package io.onceflow.connectors.postgres;
 
+import io.onceflow.testkit.RealServers;
 import io.onceflow.testkit.TestDatabase;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -17,15 +18,16 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+@ExtendWith(RealServers.class)
 class CopyAppenderTest {
 
   private static final List<String> AWKWARD =
@@ -49,14 +51,10 @@ class CopyAppenderTest {
   private static TestDatabase db;
   private Connection connection;
 
+  /** One database for the class, from the test kit's extension (dropped after the class). */
   @BeforeAll
-  static void createDatabase() throws SQLException {
-    db = TestDatabase.create();
-  }
-
-  @AfterAll
-  static void dropDatabase() throws SQLException {
-    db.close();
+  static void useDatabase(TestDatabase database) {
+    db = database;
   }
 
   @BeforeEach

@@ -1,5 +1,6 @@
 package io.onceflow.connectors.postgres;
 
+import io.onceflow.testkit.RealServers;
 import io.onceflow.testkit.TestDatabase;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,27 +13,24 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+@ExtendWith(RealServers.class)
 class DeltaUpsertTest {
 
   private static TestDatabase db;
   private Connection connection;
 
+  /** One database for the class, from the test kit's extension (dropped after the class). */
   @BeforeAll
-  static void createDatabase() throws SQLException {
-    db = TestDatabase.create();
-  }
-
-  @AfterAll
-  static void dropDatabase() throws SQLException {
-    db.close();
+  static void useDatabase(TestDatabase database) {
+    db = database;
   }
 
   @BeforeEach
