@@ -77,6 +77,7 @@ public final class Driver implements AutoCloseable {
   private List<String> lastMissing = List.of();
   private long lastLookNanos;
   private long lastEndsNanos;
+  private volatile Runnable onPlanned = () -> {};
 
   public Driver(OnceflowConfig config, Database database) {
     this(config, database, EngineMetrics.none());
@@ -101,6 +102,14 @@ public final class Driver implements AutoCloseable {
 
   public void start() {
     thread.start();
+  }
+
+  /**
+   * Runs {@code listener} on the driver's thread after every committed plan; call before {@link
+   * #start}. The engine uses it to wake the workers of its own process at once (in local mode).
+   */
+  public void whenPlanned(Runnable listener) {
+    this.onPlanned = listener;
   }
 
   private void run() {
@@ -163,13 +172,14 @@ public final class Driver implements AutoCloseable {
 
   private void planWhileLeading(KafkaPartitions kafka, Leadership leadership) throws InterruptedException {
     while (running) {
+      long roundStarted = System.nanoTime();
       if (!leadership.stillHeld()) {
         log.warn("Driver {} lost its leadership connection; stepping down", driverId);
         return;
       }
-      boolean backlog;
+      Next next;
       try {
-        backlog = planOnce(kafka, leadership.epoch());
+        next = planOnce(kafka, leadership.epoch());
       } catch (LostLeadershipException e) {
         log.warn(e.getMessage());
         return;
@@ -178,26 +188,52 @@ public final class Driver implements AutoCloseable {
           throw e;
         }
         log.warn("Planning for job '{}' failed, retrying: {}", config.jobName(), e.getMessage());
-        backlog = false;
+        next = Next.AFTER_INTERVAL;
       }
-      // With a backlog, plan again as soon as a batch slot frees up instead of idling a full
-      // interval: catch-up runs at the speed of the workers, every batch still capped.
-      sleep(backlog ? Math.min(config.batchIntervalMs(), 50) : config.batchIntervalMs());
+      // The round's own time counts towards the wait, so batches start every interval, not every
+      // interval plus the time it takes to plan one.
+      sleep(next.waitMs(config.batchIntervalMs())
+          - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - roundStarted));
+    }
+  }
+
+  /** When the driver looks again after a planning round. */
+  enum Next {
+    /** Planned (or nothing to plan): the next batch one interval later. */
+    AFTER_INTERVAL,
+    /**
+     * A backlog (ranges capped by the batch size): plan again as soon as a batch slot frees up
+     * instead of idling a full interval; catch-up runs at the speed of the workers, every batch
+     * still capped.
+     */
+    BACKLOG,
+    /**
+     * Due, but every batch slot is taken: look again shortly, so the new batch starts when a slot
+     * frees up rather than up to an interval later (at least one interval has passed since the
+     * last plan: a rate limit still holds).
+     */
+    SLOT_BUSY;
+
+    long waitMs(long intervalMs) {
+      return switch (this) {
+        case AFTER_INTERVAL -> intervalMs;
+        case BACKLOG -> Math.min(intervalMs, 50);
+        case SLOT_BUSY -> Math.min(intervalMs, 10);
+      };
     }
   }
 
   /**
-   * Plans one batch if a slot is free. Returns true when ranges were capped by the batch size (a
-   * backlog to catch up at the workers' speed); a cap set by the rate limit or by backpressure
-   * waits for the next interval, since that is what it limits.
+   * Plans one batch if a slot is free, and says when to look again: a cap set by the rate limit
+   * or by backpressure waits for the next interval, since that is what it limits.
    */
-  boolean planOnce(KafkaPartitions kafka, long epoch) {
+  Next planOnce(KafkaPartitions kafka, long epoch) {
     BatchCap cap = lookBack();
     if (plans.batchesInFlight(config.jobName()) >= config.maxBatchesInFlight()) {
       if (System.nanoTime() - lastEndsNanos > TimeUnit.SECONDS.toNanos(1)) {
         recordLag(kafka); // no plan now, but keep the lag current
       }
-      return cap.limit() == BatchCap.Limit.SIZE;
+      return cap.limit() == BatchCap.Limit.SIZE ? Next.BACKLOG : Next.SLOT_BUSY;
     }
     KafkaPartitions.Discovery discovery =
         kafka.discover(config.sourceTopics(), config.sourcePattern());
@@ -231,21 +267,24 @@ public final class Driver implements AutoCloseable {
             },
             () -> CrashPoints.reach(CrashPoint.DRIVER_PLAN_WRITTEN));
     if (batch.isEmpty()) {
-      return false;
+      return Next.AFTER_INTERVAL;
     }
     CrashPoints.reach(CrashPoint.DRIVER_PLAN_COMMITTED);
+    onPlanned.run();
     batchesPlanned.incrementAndGet();
     metrics.batchPlanned();
     observer.planned(batch.getAsLong(), cap.records());
     log.debug("Planned batch {} of job '{}' (cap {} by {}): {}", batch.getAsLong(), config.jobName(),
         cap.records(), cap.limit(), planned);
-    return cap.limit() == BatchCap.Limit.SIZE
-        && planned.stream().anyMatch(r -> r.count() == cap.records());
+    boolean backlog =
+        cap.limit() == BatchCap.Limit.SIZE && planned.stream().anyMatch(r -> r.count() == cap.records());
+    return backlog ? Next.BACKLOG : Next.AFTER_INTERVAL;
   }
 
   /**
-   * Reports batches completed since the last look (at most every 200 ms, the loop runs every 50
-   * ms in a backlog) and the live workers; returns the cap of the next batch.
+   * Reports batches completed since the last look (at most every 200 ms; the loop runs every 10
+   * to 50 ms while slots are busy or in a backlog) and the live workers; returns the cap of the
+   * next batch.
    */
   private BatchCap lookBack() {
     long now = System.nanoTime();
@@ -317,7 +356,7 @@ public final class Driver implements AutoCloseable {
   }
 
   private void sleep(long millis) throws InterruptedException {
-    TimeUnit.MILLISECONDS.sleep(millis);
+    TimeUnit.MILLISECONDS.sleep(Math.max(0, millis));
   }
 
   public void stop() {

@@ -83,6 +83,9 @@ public final class Engine implements AutoCloseable {
       WorkerPool workers =
           role.works ? new WorkerPool(config, database, jobs, Clock.systemUTC(), metrics) : null;
       Engine engine = new Engine(config, database, driver, workers);
+      if (driver != null && workers != null) {
+        driver.whenPlanned(workers::newWorkMayBeClaimable); // no idle wait for a new batch
+      }
       if (driver != null) {
         driver.start();
       }

@@ -64,6 +64,9 @@ public final class WorkerPool implements AutoCloseable {
   private final Set<ClaimedTask> inFlight = ConcurrentHashMap.newKeySet();
   private final EngineMetrics metrics;
   private volatile boolean running;
+  /** Counts "new work may be claimable" signals; idle threads wait on it (see {@link #awaitWork}). */
+  private final Object newWork = new Object();
+  private long newWorkSignals;
 
   public WorkerPool(OnceflowConfig config, Database database, Supplier<Job<?>> jobFactory, Clock clock) {
     this(config, database, jobFactory, clock, EngineMetrics.none());
@@ -140,6 +143,7 @@ public final class WorkerPool implements AutoCloseable {
    */
   public synchronized void stop() {
     running = false;
+    newWorkMayBeClaimable(); // idle threads see the stop at once
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.shutdownGraceMs());
     joinUntil(deadline);
     for (int i = 0; i < threads.size(); i++) {
@@ -257,6 +261,8 @@ public final class WorkerPool implements AutoCloseable {
         result.deadLetters());
     committedTasks.incrementAndGet();
     committedRecords.addAndGet(result.records() + result.deadLetters());
+    // The partition's next planned task has just become its head: an idle thread may claim it.
+    newWorkMayBeClaimable();
     log.debug("Committed {} ({} records, {} dead letters)", task, result.records(), result.deadLetters());
   }
 
@@ -267,6 +273,45 @@ public final class WorkerPool implements AutoCloseable {
       Thread stopper = new Thread(this::stop, "onceflow-worker-stop");
       stopper.setDaemon(true);
       stopper.start();
+    }
+  }
+
+  /**
+   * Wakes the idle threads of this pool now instead of at the end of their idle wait: called when
+   * a batch was planned (by a driver in the same process) and when a task commits. Workers in
+   * other processes still find new work by asking again, within a quarter of the batch interval.
+   */
+  public void newWorkMayBeClaimable() {
+    synchronized (newWork) {
+      newWorkSignals++;
+      newWork.notifyAll();
+    }
+  }
+
+  /** The signals so far: taken before asking for a task, handed to {@link #awaitWork}. */
+  long newWorkSignals() {
+    synchronized (newWork) {
+      return newWorkSignals;
+    }
+  }
+
+  /**
+   * An idle thread's wait: up to {@code millis}, over at once if a signal came since {@code
+   * signalsBefore} (also one that came between the failed claim and this call).
+   */
+  void awaitWork(long signalsBefore, long millis) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    synchronized (newWork) {
+      long left;
+      while (running && newWorkSignals == signalsBefore
+          && (left = deadline - System.nanoTime()) > 0) {
+        try {
+          TimeUnit.NANOSECONDS.timedWait(newWork, left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          running = false;
+        }
+      }
     }
   }
 

@@ -64,8 +64,9 @@ final class WorkerThread implements Runnable {
             : new OnceflowException("Job " + job.getClass().getName() + " failed in open(): " + e, e);
       }
       while (pool.isRunning()) {
+        long signals = pool.newWorkSignals();
         if (!runOneTask()) {
-          pool.sleep(idle.next());
+          pool.awaitWork(signals, idle.next());
         } else {
           idle.reset();
         }
