@@ -22,7 +22,8 @@ import org.apache.kafka.common.header.Headers;
  * io.onceflow.job.RecordDecoder}).
  *
  * <p>One instance serves all the tasks of a worker thread ({@link #reset}): the chunks and arrays
- * of the thread's previous task are reused, not zeroed and allocated again. A view of a previous
+ * of the thread's previous task are reused, not zeroed and allocated again (chunks the previous
+ * task did not need are let go). A view of a previous
  * task's records notices ({@link #generation}) and fails instead of showing the next task's bytes.
  *
  * <p>Not thread-safe: filled and read by one worker thread.
@@ -78,6 +79,9 @@ public final class RangeRecords {
     this.partition = partition;
     generation++;
     size = 0;
+    // Keep only the chunks the last range needed: a thread whose tasks shrink (a backlog drained,
+    // a partition of small records after one of large) gives the rest back to the collector.
+    chunks.subList(chunkInUse + 1, chunks.size()).clear();
     chunkInUse = -1;
     chunk = null;
     chunkUsed = 0;

@@ -135,6 +135,24 @@ class RangeRecordsTest {
   }
 
   @Test
+  void aResetKeepsOnlyTheChunksTheLastRangeNeeded() {
+    RangeRecords records = new RangeRecords("t", 0, 2);
+    byte[] big = new byte[RangeRecords.CHUNK_BYTES / 2 + 1]; // one record per chunk
+    for (int i = 0; i < 6; i++) {
+      records.add(i, i, null, ByteBuffer.wrap(big), new RecordHeaders());
+    }
+    records.reset("t", 0);
+    assertEquals(6L * RangeRecords.CHUNK_BYTES, records.chunkBytes(), "all six kept for the next");
+    records.add(0, 0, null, bytes("small"), new RecordHeaders());
+    records.reset("t", 0);
+    assertEquals(RangeRecords.CHUNK_BYTES, records.chunkBytes(), "a small range needed one chunk");
+    records.reset("t", 0);
+    assertEquals(0, records.chunkBytes(), "an empty range needed none");
+    records.add(0, 0, bytes("k"), bytes("v"), new RecordHeaders());
+    assertEquals("v", text(records.value(0)));
+  }
+
+  @Test
   void refusesAnIndexOutsideTheRecords() {
     RangeRecords records = new RangeRecords("t", 0, 8);
     records.add(0, 0, null, null, new RecordHeaders());
