@@ -15,17 +15,26 @@ import java.util.concurrent.atomic.AtomicReference;
  * ProcessExit}) before the hook started, whose code stands. Halting skips any hook still running; in these commands the
  * only other hooks are the JDK's own, which have nothing to flush.
  *
- * <p>A signal that arrives while the engine is still starting finds no engine and lets the JVM
- * end as signalled; nothing has been planned or claimed yet.
+ * <p>A signal that arrives while the engine is still starting (connecting, migrating the ledger)
+ * finds no engine to stop: the start-up is cut short and the process exits 0 too, an orderly stop
+ * asked for early. A task a worker thread may just have claimed is not committed; its lease runs
+ * out. Only while the command's thread is still in its start-up, though: a JVM ending because that
+ * thread died (an {@code Error} out of {@code main}) keeps its own exit code.
  */
 final class GracefulShutdown {
   private final AtomicReference<Engine> engine = new AtomicReference<>();
+  private final Thread command;
 
-  private GracefulShutdown() {}
+  private GracefulShutdown(Thread command) {
+    this.command = command;
+  }
 
-  /** Registers the hook; hand it the engine with {@link #watch} once it has started. */
+  /**
+   * Registers the hook, from the command's thread; hand it the engine with {@link #watch} once it
+   * has started.
+   */
   static GracefulShutdown install() {
-    GracefulShutdown shutdown = new GracefulShutdown();
+    GracefulShutdown shutdown = new GracefulShutdown(Thread.currentThread());
     Runtime.getRuntime().addShutdownHook(new Thread(shutdown::onExit, "onceflow-shutdown"));
     return shutdown;
   }
@@ -39,13 +48,20 @@ final class GracefulShutdown {
     boolean signalled = !ProcessExit.requested();
     Engine running = engine.get();
     if (running == null) {
+      if (signalled && command.isAlive()) {
+        haltWith(ExitCodes.OK); // stopped during start-up
+      }
       return;
     }
     running.stop();
     if (signalled) {
-      System.out.flush();
-      System.err.flush();
-      Runtime.getRuntime().halt(running.failure().isPresent() ? ExitCodes.FAILURE : ExitCodes.OK);
+      haltWith(running.failure().isPresent() ? ExitCodes.FAILURE : ExitCodes.OK);
     }
+  }
+
+  private static void haltWith(int code) {
+    System.out.flush();
+    System.err.flush();
+    Runtime.getRuntime().halt(code);
   }
 }

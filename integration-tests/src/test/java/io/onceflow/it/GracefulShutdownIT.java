@@ -11,6 +11,8 @@ import io.onceflow.testkit.JobUnderTest;
 import io.onceflow.testkit.RealServers;
 import io.onceflow.testkit.TestDatabase;
 import io.onceflow.testkit.TestKafka;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -24,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * SIGTERM to a worker in the middle of a slow task: it abandons the task after its grace period
  * without committing any of it, releases the lease, and exits 0 within a bounded time; another
- * worker claims the task at once, long before the lease would have run out.
+ * worker claims the task at once, long before the lease would have run out. SIGTERM during
+ * start-up exits 0 as well.
  */
 @ExtendWith(RealServers.class)
 class GracefulShutdownIT {
@@ -77,6 +80,25 @@ class GracefulShutdownIT {
       }
     }
     job.assertLedger();
+  }
+
+  /**
+   * SIGTERM while the engine is still starting (here: waiting for a PostgreSQL that accepts the
+   * connection and never answers) is an orderly stop too: exit 0, not 143.
+   */
+  @Test
+  void aSigtermDuringStartUpExitsZero(TestKafka kafka) throws Exception {
+    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      String url = "jdbc:postgresql://127.0.0.1:" + silent.getLocalPort() + "/silent?user=postgres";
+      JobUnderTest job = WorkloadJobs.job("starting", SlowAggJob.class, kafka, "unused", url);
+      Path config = job.writeConfig(dir);
+      try (JobProcess starting = OnceflowCommand.start("starting", "run", config, Map.of())) {
+        starting.awaitOutput("Starting local of job 'starting'", Duration.ofMinutes(1));
+        Thread.sleep(500); // into the connection attempt
+        assertTrue(starting.isAlive(), starting.tail());
+        assertEquals(0, starting.terminate(Duration.ofSeconds(30)), starting.tail());
+      }
+    }
   }
 
   private static long leasedTasks(TestDatabase db) throws Exception {
