@@ -138,6 +138,16 @@ public final class OnceflowConfig {
   public Optional<Pattern> sourcePattern() {
     return Optional.ofNullable(get(ConfigKeys.SOURCE_PATTERN));
   }
+  /**
+   * The sources as the ledger records them for the job ({@code topics:a,b} sorted, or {@code
+   * pattern:…}): a job name stands for one set of sources.
+   */
+  public String sourcesDescription() {
+    return sourcePattern()
+        .map(p -> "pattern:" + p.pattern())
+        .orElseGet(() -> "topics:" + String.join(",", sourceTopics().stream().sorted().toList()));
+  }
+
 
   /** Where partitions present at the job's first plan start; see {@link StartingPosition}. */
   public StartingPosition startingPosition() {

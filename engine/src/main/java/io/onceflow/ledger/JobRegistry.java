@@ -18,6 +18,39 @@ public final class JobRegistry {
     this.dataSource = dataSource;
   }
 
+  /**
+   * For a worker: refuses to work for a job the ledger knows with other sources (the worker would
+   * otherwise run its job class on another pipeline's ranges). A job not registered yet passes:
+   * its driver registers it, and refuses a mismatch itself.
+   */
+  public void refuseOtherSources(String job, String sources) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement select =
+            c.prepareStatement("SELECT sources FROM onceflow.jobs WHERE job = ?")) {
+      select.setString(1, job);
+      try (ResultSet rs = select.executeQuery()) {
+        if (rs.next()) {
+          refuseIfOther(job, rs.getString(1), sources);
+        }
+      }
+    } catch (SQLException e) {
+      throw SqlErrors.classify("look up job '" + job + "' in the ledger", e);
+    }
+  }
+
+  private static void refuseIfOther(String job, String stored, String sources) {
+    if (!stored.equals(sources)) {
+      throw new ConfigException(
+          "Job '"
+              + job
+              + "' already exists in the ledger with sources '"
+              + stored
+              + "', but this configuration reads '"
+              + sources
+              + "'. Use another job.name, or change the sources back.");
+    }
+  }
+
   /** Returns the job's advisory-lock key. */
   public int register(String job, String sources, String jobClass) {
     try (Connection c = dataSource.getConnection()) {
@@ -35,17 +68,7 @@ public final class JobRegistry {
         select.setString(1, job);
         try (ResultSet rs = select.executeQuery()) {
           rs.next();
-          String stored = rs.getString(1);
-          if (!stored.equals(sources)) {
-            throw new ConfigException(
-                "Job '"
-                    + job
-                    + "' already exists in the ledger with sources '"
-                    + stored
-                    + "', but this configuration reads '"
-                    + sources
-                    + "'. Use another job.name, or change the sources back.");
-          }
+          refuseIfOther(job, rs.getString(1), sources);
           return rs.getInt(2);
         }
       }

@@ -116,7 +116,7 @@ public final class Driver implements AutoCloseable {
     try {
       int lockKey =
           new JobRegistry(database.dataSource())
-              .register(config.jobName(), sourcesDescription(config), config.jobClass());
+              .register(config.jobName(), config.sourcesDescription(), config.jobClass());
       while (running) {
         leadOnce(lockKey);
       }
@@ -347,12 +347,6 @@ public final class Driver implements AutoCloseable {
 
   private static PartitionId id(TopicPartition tp) {
     return new PartitionId(tp.topic(), tp.partition());
-  }
-
-  static String sourcesDescription(OnceflowConfig config) {
-    return config.sourcePattern()
-        .map(p -> "pattern:" + p.pattern())
-        .orElseGet(() -> "topics:" + String.join(",", config.sourceTopics().stream().sorted().toList()));
   }
 
   private void sleep(long millis) throws InterruptedException {

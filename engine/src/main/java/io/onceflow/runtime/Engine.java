@@ -5,6 +5,7 @@ import io.onceflow.config.OnceflowConfig;
 import io.onceflow.job.JobLoader;
 import io.onceflow.kafka.KafkaProbe;
 import io.onceflow.ledger.Database;
+import io.onceflow.ledger.JobRegistry;
 import io.onceflow.ledger.LedgerSchema;
 import io.onceflow.metrics.EngineMetrics;
 import io.onceflow.config.Secrets;
@@ -79,6 +80,11 @@ public final class Engine implements AutoCloseable {
     try {
       LedgerSchema.migrate(database.dataSource());
       log.info("Ledger ready at {}", Secrets.maskUrl(config.postgresUrl()));
+      if (role.works) {
+        // Before anything starts: a worker must not run its job class on another pipeline's
+        // ranges filed under the same job name (a driver refuses the same mismatch itself).
+        new JobRegistry(database.dataSource()).refuseOtherSources(config.jobName(), config.sourcesDescription());
+      }
       Driver driver = role.drives ? new Driver(config, database, metrics) : null;
       WorkerPool workers =
           role.works ? new WorkerPool(config, database, jobs, Clock.systemUTC(), metrics) : null;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.onceflow.app.ExitCodes;
 import io.onceflow.examples.AggJob;
 import io.onceflow.examples.Workload;
 import io.onceflow.testkit.JobProcess;
@@ -17,6 +18,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -97,7 +99,7 @@ class BadInputIT {
     }
     try {
       job.set("postgres.url", job.config().postgresUrl().replace("user=postgres", "user=" + role));
-      String out = runFailing(job, 1);
+      String out = runFailing(job, "run", 1);
       assertTrue(out.contains("The database refused job " + AggJob.class.getName() + " a right"), out);
       assertTrue(out.contains("permission denied for table user_totals"), out);
       try (Connection c = db.connect(); Statement st = c.createStatement()) {
@@ -129,11 +131,17 @@ class BadInputIT {
     }
     String other = kafka.createTopic(TestKafka.uniqueTopic("same_name_other"), 1);
     job.set("source.topics", other);
-    String out = runFailing(job, 1);
-    assertTrue(out.contains("Job 'same_name' already exists in the ledger with sources 'topics:"
-        + topic + "'"), out);
-    assertTrue(out.contains("this configuration reads 'topics:" + other + "'"), out);
+    // Refused at start-up, before anything runs (exit 2, a configuration error): by `run`, and
+    // by a lone worker, which would otherwise run its job class on the first job's ranges.
+    for (String role : List.of("run", "worker")) {
+      String out = runFailing(job, role, ExitCodes.CONFIG);
+      assertTrue(out.contains("Job 'same_name' already exists in the ledger with sources 'topics:"
+          + topic + "'"), role + ": " + out);
+      assertTrue(out.contains("this configuration reads 'topics:" + other + "'"), role + ": " + out);
+    }
     try (Connection c = db.connect(); Statement st = c.createStatement()) {
+      assertEquals(1, count(st, "SELECT count(*) FROM onceflow.workers WHERE job = 'same_name'"),
+          "only the first job's worker ever registered");
       assertEquals(0, count(st, "SELECT count(*) FROM onceflow.offsets WHERE topic = '" + other + "'"),
           "nothing planned or committed for the other topic");
       assertEquals(1_000, count(st, "SELECT sum(until_offset - start_offset) FROM onceflow.offsets"),
@@ -141,9 +149,9 @@ class BadInputIT {
     }
   }
 
-  /** Runs {@code onceflow run} and expects exit code {@code expected}; logs may hold stack traces. */
-  private String runFailing(JobUnderTest job, int expected) throws Exception {
-    try (JobProcess p = OnceflowCommand.start(job.name(), "run", job.writeConfig(dir), Map.of())) {
+  /** Runs {@code onceflow <role>} and expects exit code {@code expected}; logs may hold stack traces. */
+  private String runFailing(JobUnderTest job, String role, int expected) throws Exception {
+    try (JobProcess p = OnceflowCommand.start(job.name(), role, job.writeConfig(dir), Map.of())) {
       int exit = p.awaitExit(Duration.ofSeconds(90));
       assertEquals(expected, exit, p.output());
       return p.output();
