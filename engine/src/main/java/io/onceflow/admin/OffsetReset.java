@@ -71,7 +71,7 @@ public final class OffsetReset {
         c.commit();
         return result;
       } catch (SQLException | RuntimeException e) {
-        c.rollback();
+        SqlErrors.rollbackAfter(c, e);
         throw e;
       }
     } catch (SQLException e) {

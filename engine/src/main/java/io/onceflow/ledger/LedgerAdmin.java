@@ -32,7 +32,7 @@ public final class LedgerAdmin {
         }
         c.commit();
       } catch (SQLException | RuntimeException e) {
-        c.rollback();
+        SqlErrors.rollbackAfter(c, e);
         throw e;
       }
     } catch (SQLException e) {

@@ -75,7 +75,7 @@ public final class PlanStore {
         c.commit();
         return batch;
       } catch (SQLException | RuntimeException e) {
-        c.rollback();
+        SqlErrors.rollbackAfter(c, e);
         throw e;
       }
     } catch (SQLException e) {

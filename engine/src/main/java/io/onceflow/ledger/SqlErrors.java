@@ -72,6 +72,21 @@ public final class SqlErrors {
         || state.equals("57014");
   }
 
+  /**
+   * Rolls {@code c} back after {@code failure}. A rollback that fails too (the session is gone,
+   * which is often why we are here; PostgreSQL rolls back then) is added to {@code failure} as
+   * suppressed, never thrown in its place: the first error says what happened and whether a retry
+   * can help. (A PostgreSQL restart once surfaced as "Connection is closed" from the rollback
+   * instead of its retriable 57P01, and stopped a driver.)
+   */
+  public static void rollbackAfter(java.sql.Connection c, Throwable failure) {
+    try {
+      c.rollback();
+    } catch (SQLException | RuntimeException rollbackFailed) {
+      failure.addSuppressed(rollbackFailed);
+    }
+  }
+
   /** Wraps an error as retriable or fatal, naming the operation that failed. */
   public static OnceflowException classify(String operation, Throwable error) {
     if (error instanceof OnceflowException known && !(error.getCause() instanceof SQLException)) {

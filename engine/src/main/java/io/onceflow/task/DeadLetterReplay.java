@@ -102,7 +102,7 @@ public final class DeadLetterReplay {
         c.commit();
         return new Result(rows);
       } catch (SQLException | RuntimeException e) {
-        c.rollback();
+        SqlErrors.rollbackAfter(c, e);
         throw e;
       }
     } catch (SQLException e) {

@@ -106,7 +106,7 @@ final class TaskAttempt {
         }
         return result;
       } catch (SQLException | RuntimeException | Error e) {
-        rollbackQuietly(c);
+        SqlErrors.rollbackAfter(c, e);
         throw e;
       }
     } catch (SQLException e) {
@@ -212,13 +212,5 @@ final class TaskAttempt {
             task.toString(),
             first.errorClass(),
             first.errorMessage()));
-  }
-
-  private static void rollbackQuietly(Connection c) {
-    try {
-      c.rollback();
-    } catch (SQLException ignored) {
-      // The session may be gone (that is often why we are here); PostgreSQL rolls back then.
-    }
   }
 }
