@@ -56,20 +56,13 @@ public final class RangeReader implements AutoCloseable {
     this.clock = clock;
   }
 
-  /**
-   * The records of {@code range}, valid until this reader's next read. Offsets Kafka deleted
-   * (retention) fail the read with a {@link DeletedOffsetsException} naming them.
-   */
-  public RangeRecords read(OffsetRange range) {
-    return read(range, false).records();
-  }
-
   /** What a read found: the records, and the sub-ranges Kafka had deleted (when skipping). */
   public record Read(RangeRecords records, List<OffsetRange> gaps) {}
 
   /**
-   * The records of {@code range}; with {@code skipDeleted}, offsets Kafka deleted are returned as
-   * gaps instead of failing the read, and reading goes on at the log's new start.
+   * The records of {@code range}, valid until this reader's next read. Offsets Kafka deleted
+   * (retention) fail the read with a {@link DeletedOffsetsException} naming them; with {@code
+   * skipDeleted}, they are returned as gaps instead, and reading goes on at the log's new start.
    */
   public Read read(OffsetRange range, boolean skipDeleted) {
     TopicPartition tp = new TopicPartition(range.topic(), range.partition());

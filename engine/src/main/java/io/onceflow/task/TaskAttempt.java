@@ -86,10 +86,6 @@ final class TaskAttempt {
     this.metrics = metrics;
   }
 
-  TaskResult run(ClaimedTask task, RangeRecords raw) {
-    return run(task, raw, List.of());
-  }
-
   /**
    * @param gaps offsets of the range Kafka had deleted, skipped by policy: recorded in {@code
    *     onceflow.gaps} in the task's transaction

@@ -26,7 +26,8 @@ class PipeliningIT {
     long n = 20_000;
     Workload workload = Workload.standard().withUsers(1_000);
     String topic = kafka.createTopic(TestKafka.uniqueTopic("pipelined"), 2);
-    JobUnderTest job = WorkloadJobs.job("pipelined", PacedAggJob.class, kafka, topic, db)
+    JobUnderTest job = WorkloadJobs.job("pipelined", SlowAggJob.class, kafka, topic, db)
+        .param("pause.before.ms", "200")
         .set("batch.max.records.per.partition", "500").set("batch.max.in.flight", "4")
         .set("worker.threads", "4");
     WorkloadJobs.produce(kafka, topic, workload, 0, n);
