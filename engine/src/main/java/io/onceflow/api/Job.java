@@ -16,8 +16,13 @@ import java.util.List;
  * than once (a crash before commit, a retry), so the job must not keep effects outside that
  * transaction: writes to other systems are at-least-once.
  *
- * <p>Throwing from {@code process} rolls the whole task back; the engine retries it and, after
- * the configured attempts, isolates the failing records as dead letters.
+ * <p>Throwing from {@code process} (any {@code Exception} or {@code Error}) rolls the whole task
+ * back; the engine retries it and, after {@code worker.task.attempts} such failures, isolates the
+ * failing records as dead letters. Not counted, retried: a {@link RetriableException} (say a
+ * service the job calls is away) and a failure of the task connection. The worker stops, naming
+ * the job, on a JVM error ({@code OutOfMemoryError}), a missing right, table or column, a mass
+ * failure ({@code job.poison.max.percent}) or a job that ends the task transaction itself. See
+ * {@code docs/failures.md}.
  *
  * @param <V> the value type of the job's {@code value.format}
  */

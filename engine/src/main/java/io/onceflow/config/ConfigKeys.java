@@ -141,10 +141,22 @@ public final class ConfigKeys {
           .defaultValue(PoisonPolicy.DEAD_LETTER)
           .doc(
               "A record that cannot be deserialized, or that the job fails on after"
-                  + " `worker.task.attempts`: `dead-letter` (isolated by bisection under"
-                  + " savepoints, stored in `onceflow.dead_letters`, the rest of the range"
-                  + " commits) or `fail` (nothing of the task commits; the worker stops with an"
+                  + " `worker.task.attempts`: `dead-letter` (isolated under savepoints, stored in"
+                  + " `onceflow.dead_letters`, the rest of the range commits) or `fail` (nothing of the task commits; the worker stops with an"
                   + " error naming `topic-partition@offset` and the exception, exit code 1).")
+          .build();
+
+  public static final ConfigKey<Integer> JOB_POISON_MAX_PERCENT =
+      key("job.poison.max.percent", ConfigType.INT)
+          .defaultValue(10)
+          .validator(Validator.between(0, 100))
+          .doc(
+              "When isolating a failing range, the share of records that may fail one by one"
+                  + " before it is called a mass failure: once at least 10 records have failed"
+                  + " alone and they are more than this percentage of the records examined so"
+                  + " far, nothing of the task commits and the worker stops with an error naming"
+                  + " the cause (a dropped table, a bad deploy) instead of dead-lettering the"
+                  + " stream. `100` never stops.")
           .build();
 
   // ---- batches ----------------------------------------------------------------------------
@@ -222,8 +234,10 @@ public final class ConfigKeys {
           .defaultValue(3)
           .validator(Validator.atLeast(1))
           .doc(
-              "Attempts at a failing task before its range is bisected and the failing records"
-                  + " become dead letters.")
+              "Job failures of a task before its failing records are isolated and become dead"
+                  + " letters. Only attempts the job failed on count: a claim after an outage"
+                  + " (the job's `RetriableException`, a database or broker away), a lost lease"
+                  + " or a stopping worker does not.")
           .build();
 
   public static final ConfigKey<Long> WORKER_SHUTDOWN_GRACE_MS =
@@ -322,6 +336,7 @@ public final class ConfigKeys {
           SOURCE_MISSING_TOPIC,
           SOURCE_DELETED_OFFSETS,
           JOB_POISON_POLICY,
+          JOB_POISON_MAX_PERCENT,
           BATCH_INTERVAL_MS,
           BATCH_MAX_RECORDS_PER_PARTITION,
           BATCH_MAX_IN_FLIGHT,

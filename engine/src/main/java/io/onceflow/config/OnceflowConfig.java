@@ -199,6 +199,10 @@ public final class OnceflowConfig {
     return get(ConfigKeys.JOB_POISON_POLICY);
   }
 
+  public int poisonMaxPercent() {
+    return get(ConfigKeys.JOB_POISON_MAX_PERCENT);
+  }
+
   public DeletedOffsetsPolicy deletedOffsetsPolicy() {
     return get(ConfigKeys.SOURCE_DELETED_OFFSETS);
   }

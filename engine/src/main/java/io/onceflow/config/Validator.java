@@ -30,6 +30,11 @@ public record Validator<T>(String description, Predicate<? super T> test) {
     return new Validator<>(">= " + min, n -> n.longValue() >= min);
   }
 
+  /** A number from {@code min} to {@code max}, both included. */
+  public static Validator<Number> between(long min, long max) {
+    return new Validator<>(min + " to " + max, n -> n.longValue() >= min && n.longValue() <= max);
+  }
+
   /** Text that matches the whole of {@code regex}. */
   public static Validator<String> matching(String regex) {
     Pattern pattern = Pattern.compile(regex);

@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,10 +17,10 @@ import javax.sql.DataSource;
 
 /**
  * Reads and removes a job's rows of {@code onceflow.dead_letters}: what the {@code onceflow
- * dead-letters} commands show, and what a replay locks and deletes inside its transaction.
+ * dead-letters} commands show, and what a replay takes inside its transaction.
  *
- * <p>Thread-safe: the reading methods borrow their own connection; the locking and deleting ones
- * run on the caller's transaction.
+ * <p>Thread-safe: the reading methods borrow their own connection; {@link #take} runs on the
+ * caller's transaction.
  */
 public final class DeadLetters {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -74,32 +75,30 @@ public final class DeadLetters {
   }
 
   /**
-   * Locks the chosen dead letters ({@code FOR UPDATE}) in the caller's transaction, in record order.
-   * A concurrent replay of the same rows waits here, then finds them deleted: a record is never
-   * replayed twice.
+   * Deletes the chosen dead letters in the caller's transaction and returns them in record order:
+   * a replay takes its rows first, so the ledger's commit guard (migration V4) covers the whole
+   * replay, and a COMMIT the job issues fails instead of committing its writes while the dead
+   * letters stay (to be replayed, and applied, again). A concurrent replay of the same rows waits
+   * on their row locks, then finds them gone: a record is never replayed twice.
    *
-   * @param ids the rows to lock; empty means every dead letter of the job
+   * @param ids the rows to take; empty means every dead letter of the job
    */
-  public static List<StoredDeadLetter> lock(Connection c, String job, Collection<Long> ids)
+  public static List<StoredDeadLetter> take(Connection c, String job, Collection<Long> ids)
       throws SQLException {
     String where = ids.isEmpty() ? "" : " AND id = ANY (?)";
     try (PreparedStatement s =
         c.prepareStatement(
-            "SELECT " + COLUMNS + " FROM onceflow.dead_letters WHERE job = ?" + where
-                + " ORDER BY topic, partition, \"offset\" FOR UPDATE")) {
+            "DELETE FROM onceflow.dead_letters WHERE job = ?" + where + " RETURNING " + COLUMNS)) {
       s.setString(1, job);
       if (!ids.isEmpty()) {
         s.setArray(2, c.createArrayOf("bigint", ids.toArray()));
       }
-      return read(s);
-    }
-  }
-
-  /** Deletes the rows in the caller's transaction; returns how many went. */
-  public static int delete(Connection c, Collection<Long> ids) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("DELETE FROM onceflow.dead_letters WHERE id = ANY (?)")) {
-      s.setArray(1, c.createArrayOf("bigint", ids.toArray()));
-      return s.executeUpdate();
+      List<StoredDeadLetter> rows = read(s);
+      rows.sort(
+          Comparator.comparing(StoredDeadLetter::topic)
+              .thenComparingInt(StoredDeadLetter::partition)
+              .thenComparingLong(StoredDeadLetter::offset));
+      return rows;
     }
   }
 

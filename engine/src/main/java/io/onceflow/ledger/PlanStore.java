@@ -1,10 +1,12 @@
 package io.onceflow.ledger;
 
+import io.onceflow.api.LedgerInconsistencyException;
 import io.onceflow.api.OffsetRange;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -50,6 +52,47 @@ public final class PlanStore {
       }
     } catch (SQLException e) {
       throw SqlErrors.classify("count the batches in flight of job '" + job + "'", e);
+    }
+  }
+
+  /**
+   * Fails when a planned task lies behind its partition's committed offset: invariant I1 broken
+   * (something committed a range's offsets without its task, an operator edited the ledger). No
+   * worker can claim such a task, and its batch would hold a slot for ever: the driver stops and
+   * says so instead of stalling quietly.
+   *
+   * @throws LedgerInconsistencyException naming up to five such tasks
+   */
+  public void requireNoTaskBehindItsOffset(String job) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT t.batch_id, t.topic, t.partition, t.from_offset, t.until_offset,"
+                    + " o.until_offset FROM onceflow.tasks t JOIN onceflow.offsets o"
+                    + " ON o.job = t.job AND o.topic = t.topic AND o.partition = t.partition"
+                    + " WHERE t.job = ? AND t.state = 'planned' AND t.from_offset < o.until_offset"
+                    + " ORDER BY t.topic, t.partition, t.batch_id LIMIT 5")) {
+      s.setString(1, job);
+      List<String> stranded = new ArrayList<>();
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          stranded.add("batch " + rs.getLong(1) + " " + rs.getString(2) + "-" + rs.getInt(3)
+              + " [" + rs.getLong(4) + ", " + rs.getLong(5) + ") behind committed offset "
+              + rs.getLong(6));
+        }
+      }
+      if (!stranded.isEmpty()) {
+        throw new LedgerInconsistencyException(
+            "Ledger inconsistency (invariant I1): planned task(s) of job '" + job + "' lie behind"
+                + " their partition's committed offset, so no worker can run them: "
+                + String.join("; ", stranded) + ". Their offsets were committed without them"
+                + " (the ledger was edited, or a job committed the task transaction itself on a"
+                + " version without the commit guard). The driver stops rather than guess."
+                + " Stop the job, check its sink for these ranges, then move the partition with"
+                + " `onceflow offsets reset` to a position you trust.");
+      }
+    } catch (SQLException e) {
+      throw SqlErrors.classify("check the planned tasks of job '" + job + "'", e);
     }
   }
 

@@ -57,7 +57,7 @@ public final class SqlErrors {
     return false;
   }
 
-  static boolean isRetriableState(String state) {
+  public static boolean isRetriableState(String state) {
     if (state == null) {
       return false;
     }

@@ -35,7 +35,8 @@ public final class TaskQueue {
           + "   attempts = t.attempts + 1, started_at = coalesce(t.started_at, now())"
           + " FROM head WHERE t.job = ? AND t.batch_id = head.batch_id"
           + "  AND t.topic = head.topic AND t.partition = head.partition"
-          + " RETURNING t.batch_id, t.topic, t.partition, t.from_offset, t.until_offset, t.attempts";
+          + " RETURNING t.batch_id, t.topic, t.partition, t.from_offset, t.until_offset, t.attempts,"
+          + "   t.failures";
 
   private final DataSource dataSource;
 
@@ -56,7 +57,7 @@ public final class TaskQueue {
         }
         OffsetRange range =
             new OffsetRange(rs.getString(2), rs.getInt(3), rs.getLong(4), rs.getLong(5));
-        return Optional.of(new ClaimedTask(job, rs.getLong(1), range, rs.getInt(6)));
+        return Optional.of(new ClaimedTask(job, rs.getLong(1), range, rs.getInt(6), rs.getInt(7)));
       }
     } catch (SQLException e) {
       throw SqlErrors.classify("claim a task of job '" + job + "'", e);
@@ -98,23 +99,29 @@ public final class TaskQueue {
   /**
    * Gives a task back so another attempt can claim it after {@code retryAfterMs}; a no-op if the
    * lease is no longer ours.
+   *
+   * @param jobFailed true when the job failed on this attempt: it counts towards {@code
+   *     worker.task.attempts} (an outage or a fence that was not the head does not)
    */
-  public void release(ClaimedTask task, String workerId, long retryAfterMs, String error) {
+  public void release(
+      ClaimedTask task, String workerId, long retryAfterMs, String error, boolean jobFailed) {
     try (Connection c = dataSource.getConnection();
         PreparedStatement s =
             c.prepareStatement(
                 "UPDATE onceflow.tasks SET lease_holder = NULL,"
                     + " lease_until = now() + ? * interval '1 millisecond',"
-                    + " last_error = coalesce(?, last_error)"
+                    + " last_error = coalesce(?, last_error),"
+                    + " failures = failures + CASE WHEN ? THEN 1 ELSE 0 END"
                     + " WHERE job = ? AND batch_id = ? AND topic = ? AND partition = ?"
                     + " AND lease_holder = ? AND state = 'planned'")) {
       s.setLong(1, retryAfterMs);
       s.setString(2, error);
-      s.setString(3, task.job());
-      s.setLong(4, task.batchId());
-      s.setString(5, task.range().topic());
-      s.setInt(6, task.range().partition());
-      s.setString(7, workerId);
+      s.setBoolean(3, jobFailed);
+      s.setString(4, task.job());
+      s.setLong(5, task.batchId());
+      s.setString(6, task.range().topic());
+      s.setInt(7, task.range().partition());
+      s.setString(8, workerId);
       s.executeUpdate();
     } catch (SQLException e) {
       throw SqlErrors.classify("release task " + task, e);

@@ -290,6 +290,7 @@ public final class Driver implements AutoCloseable {
     long now = System.nanoTime();
     if (now - lastLookNanos >= TimeUnit.MILLISECONDS.toNanos(200)) {
       lastLookNanos = now;
+      plans.requireNoTaskBehindItsOffset(config.jobName());
       observer.look(currentCap().records());
       metrics.liveWorkers(history.liveWorkers(config.jobName(), 3 * config.leaseMs()));
     }

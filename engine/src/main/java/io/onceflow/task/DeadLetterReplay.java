@@ -12,6 +12,7 @@ import io.onceflow.ledger.DeadLetter;
 import io.onceflow.ledger.DeadLetters;
 import io.onceflow.ledger.SqlErrors;
 import io.onceflow.ledger.StoredDeadLetter;
+import io.onceflow.ledger.TaskFence;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -38,6 +39,9 @@ import java.util.stream.Collectors;
  *       again</td><td>rolled back: the job's writes vanish, the dead letters stay; the error names
  *       the record and the exception</td></tr>
  *   <tr><td>the process dies before COMMIT</td><td>PostgreSQL rolls back: as if never run</td></tr>
+ *   <tr><td>the job ends the transaction itself (SQL {@code COMMIT}, a refused {@code
+ *       Connection} method)</td><td>refused (the ledger's commit guard, migration V4): nothing
+ *       changes, the error names the job</td></tr>
  *   <tr><td>two replays of the same rows at once</td><td>the second waits on the row locks, then
  *       finds the rows gone and replays nothing</td></tr>
  * </table>
@@ -93,12 +97,21 @@ public final class DeadLetterReplay {
     try (Connection c = database.connection()) {
       c.setAutoCommit(false);
       try {
-        List<StoredDeadLetter> rows = DeadLetters.lock(c, config.jobName(), ids);
+        long txid = TaskFence.guard(c);
+        List<StoredDeadLetter> rows = DeadLetters.take(c, config.jobName(), ids);
         requireAllFound(ids, rows);
+        JobTransaction transaction = new JobTransaction(c, txid, job.getClass().getName());
         for (List<StoredDeadLetter> group : groups(rows)) {
-          process(c, job, group);
+          process(transaction, job, group);
         }
-        DeadLetters.delete(c, rows.stream().map(StoredDeadLetter::id).toList());
+        if (!TaskFence.authorizeCommit(c, txid)) {
+          throw new FatalJobException(
+              "Replay failed: job " + job.getClass().getName() + " ended the replay's"
+                  + " transaction (SQL COMMIT, END or ROLLBACK) and wrote on in another one."
+                  + " Nothing changed: the dead letters stay. Do not end the transaction in a"
+                  + " job.",
+              null);
+        }
         c.commit();
         return new Result(rows);
       } catch (SQLException | RuntimeException e) {
@@ -135,13 +148,13 @@ public final class DeadLetterReplay {
     return groups.values();
   }
 
-  private void process(Connection c, Job<Object> job, List<StoredDeadLetter> group) {
+  private void process(JobTransaction transaction, Job<Object> job, List<StoredDeadLetter> group) {
     StoredDeadLetter first = group.get(0);
     StoredDeadLetter last = group.get(group.size() - 1);
     OffsetRange range = new OffsetRange(first.topic(), first.partition(), first.offset(), last.offset() + 1);
-    ClaimedTask task = new ClaimedTask(config.jobName(), first.batchId(), range, first.attempts());
+    ClaimedTask task = new ClaimedTask(config.jobName(), first.batchId(), range, first.attempts(), 0);
     List<DeadLetter> again = new ArrayList<>();
-    TaskContextImpl context = new TaskContextImpl(GuardedConnection.wrap(c), task, again);
+    TaskContextImpl context = new TaskContextImpl(transaction.guarded(), task, again);
     RecordDecoder decoder = new RecordDecoder(config.valueFormat());
     List<Record<Object>> records = new ArrayList<>(group.size());
     for (StoredDeadLetter d : group) {
@@ -152,10 +165,16 @@ public final class DeadLetterReplay {
         throw failed(List.of(d), "its value still cannot be deserialized as " + config.valueFormat(), e);
       }
     }
+    String names = names(group);
+    Throwable failure;
     try {
-      job.process(records, context);
-    } catch (Exception e) {
-      throw failed(group, "the job threw", e);
+      failure = transaction.call(job, records, context, "the replay of " + names);
+    } catch (OnceflowException e) {
+      throw new OnceflowException(
+          "Replay failed: " + e.getMessage() + " Nothing changed: the dead letters stay.", e);
+    }
+    if (failure != null) {
+      throw failed(group, "the job threw", failure);
     }
     if (!again.isEmpty()) {
       DeadLetter d = again.get(0);
@@ -166,11 +185,13 @@ public final class DeadLetterReplay {
     }
   }
 
-  private static OnceflowException failed(List<StoredDeadLetter> records, String what, Exception e) {
-    String names =
-        records.stream().map(r -> "#" + r.id() + " " + r.recordName()).collect(Collectors.joining(", "));
+  private static String names(List<StoredDeadLetter> records) {
+    return records.stream().map(r -> "#" + r.id() + " " + r.recordName()).collect(Collectors.joining(", "));
+  }
+
+  private static OnceflowException failed(List<StoredDeadLetter> records, String what, Throwable e) {
     return new OnceflowException(
-        "Replay failed on " + names + ": " + what + ": " + e + ". Nothing changed: the dead"
+        "Replay failed on " + names(records) + ": " + what + ": " + e + ". Nothing changed: the dead"
             + " letters stay.",
         e);
   }

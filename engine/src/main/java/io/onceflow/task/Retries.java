@@ -26,6 +26,9 @@ public final class Retries {
   private Retries() {}
 
   public static boolean isRetriable(Throwable error) {
+    if (error instanceof FatalJobException) {
+      return false;
+    }
     return SqlErrors.isRetriable(error) || KafkaErrors.isRetriable(error);
   }
 

@@ -2,7 +2,6 @@ package io.onceflow.task;
 
 import io.onceflow.api.Job;
 import io.onceflow.api.OffsetRange;
-import io.onceflow.api.OnceflowException;
 import io.onceflow.api.PoisonRecordException;
 import io.onceflow.api.Record;
 import io.onceflow.config.PoisonPolicy;
@@ -51,9 +50,12 @@ import java.util.List;
  * on the fence's row lock, then sees 0 rows and rolls back. A paused attempt that still holds the
  * lock is ended by the session's {@code idle_in_transaction_session_timeout}.
  *
- * <p>After the configured attempts have failed, the next attempt <em>isolates</em> the failing
- * records: it bisects the range under savepoints taken after the fence, turns the records that
- * fail alone into dead letters, and commits the rest with the offsets, atomically.
+ * <p>What the job throws, or how it leaves the transaction, is judged by {@link JobTransaction}:
+ * a job failure is counted ({@code tasks.failures}), an outage is retried uncounted, and a JVM
+ * error or transaction control by the job stops the worker. After {@code worker.task.attempts}
+ * job failures, the next attempt <em>isolates</em> the failing records ({@link
+ * FailureIsolation}): under savepoints taken after the fence, it turns the records that fail alone
+ * into dead letters and commits the rest with the offsets, atomically.
  *
  * <p>Under {@link PoisonPolicy#FAIL} the same isolation runs, but a record it names (or a record
  * that could not be deserialized, or one the job dead-letters itself) rolls the whole transaction
@@ -68,6 +70,7 @@ final class TaskAttempt {
   private final RecordDecoder decoder;
   private final int maxAttempts;
   private final PoisonPolicy poisonPolicy;
+  private final int maxPoisonPercent;
   private volatile Connection inFlight;
   private final EngineMetrics metrics;
 
@@ -77,12 +80,14 @@ final class TaskAttempt {
       RecordDecoder decoder,
       int maxAttempts,
       PoisonPolicy poisonPolicy,
+      int maxPoisonPercent,
       EngineMetrics metrics) {
     this.database = database;
     this.job = job;
     this.decoder = decoder;
     this.maxAttempts = maxAttempts;
     this.poisonPolicy = poisonPolicy;
+    this.maxPoisonPercent = maxPoisonPercent;
     this.metrics = metrics;
   }
 
@@ -130,7 +135,8 @@ final class TaskAttempt {
   private TaskResult inTransaction(
       Connection c, ClaimedTask task, RecordDecoder.Decoded decoded, List<OffsetRange> gaps)
       throws SQLException {
-    if (!TaskFence.fence(c, task)) {
+    long fencedTxid = TaskFence.fence(c, task);
+    if (fencedTxid < 0) {
       c.rollback();
       return TaskResult.of(
           switch (TaskFence.classifyMiss(c, task)) {
@@ -150,21 +156,16 @@ final class TaskAttempt {
     if (poisonPolicy == PoisonPolicy.FAIL && !deadLetters.isEmpty()) {
       return poisoned(task, deadLetters); // undecodable: no attempt of the job can help
     }
-    TaskContextImpl context = new TaskContextImpl(GuardedConnection.wrap(c), task, deadLetters);
+    JobTransaction transaction = new JobTransaction(c, fencedTxid, job.getClass().getName());
+    TaskContextImpl context = new TaskContextImpl(transaction.guarded(), task, deadLetters);
     List<Record<Object>> records = decoded.records();
-    if (task.attempts() > maxAttempts) {
-      new FailureIsolation(c, job, context, deadLetters).process(records);
+    if (task.failures() >= maxAttempts) {
+      new FailureIsolation(c, job, context, transaction, deadLetters, maxPoisonPercent)
+          .process(records);
     } else {
-      try {
-        job.process(records, context);
-      } catch (Exception e) {
-        if (SqlErrors.isRetriable(e)) {
-          throw SqlErrors.classify("write the results of task " + task, e);
-        }
-        if (MissingRights.in(e)) {
-          throw MissingRights.explain(job.getClass().getName(), "task " + task, e);
-        }
-        return new TaskResult(Outcome.JOB_FAILED, 0, 0, e);
+      Throwable failure = transaction.call(job, records, context, "task " + task);
+      if (failure != null) {
+        return new TaskResult(Outcome.JOB_FAILED, 0, 0, failure);
       }
     }
     CrashPoints.reach(CrashPoint.WORKER_JOB_WRITTEN);
@@ -176,14 +177,19 @@ final class TaskAttempt {
     GapStore.insert(c, task, gaps);
     CrashPoints.reach(CrashPoint.WORKER_DEAD_LETTERS_WRITTEN);
     int applied = decoded.records().size() + decoded.failures().size() - deadLetters.size();
-    if (!TaskFence.markCommittedUnderFence(c, task, applied, deadLetters.size())) {
-      return new TaskResult(
-          Outcome.JOB_FAILED,
-          0,
-          0,
-          new OnceflowException(
-              "The fence of task " + task + " is gone before COMMIT: the job must not roll back"
-                  + " or commit the task connection itself."));
+    TaskFence.Guard guard =
+        TaskFence.markCommittedUnderFence(c, task, fencedTxid, applied, deadLetters.size());
+    if (guard != TaskFence.Guard.HOLDS) {
+      throw new FatalJobException(
+          "Job " + job.getClass().getName() + " "
+              + (guard == TaskFence.Guard.OTHER_TRANSACTION
+                  ? "ended the task transaction of " + task + " (SQL COMMIT, END or ROLLBACK)"
+                      + " and wrote on in another one"
+                  : "rolled task " + task + " back past its fence")
+              + ". Nothing of the task was committed, and the worker stops rather than run the"
+              + " job again. Do not end the task transaction in a job: throw an exception to roll"
+              + " a task back.",
+          null);
     }
     CrashPoints.reach(CrashPoint.WORKER_BEFORE_COMMIT);
     long commitStarted = System.nanoTime();

@@ -5,6 +5,7 @@ import io.onceflow.ledger.Database;
 import io.onceflow.ledger.SqlErrors;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Map;
 
 /** What a worker thread hands its job in {@code open()}; the setup connection closes after. */
@@ -42,10 +43,22 @@ final class ThreadJobSetup implements JobSetup, AutoCloseable {
     }
   }
 
+  /**
+   * Returns the setup connection to the pool as it was lent: what the job left open is rolled
+   * back, and the session settings it changed ({@code SET lock_timeout}, {@code search_path}) are
+   * reset, so they cannot weaken the safety timeouts of the task that borrows it next (DESIGN §3).
+   */
   @Override
   public void close() throws SQLException {
-    if (connection != null) {
-      connection.close();
+    if (connection == null) {
+      return;
+    }
+    try (Connection c = connection; Statement reset = c.createStatement()) {
+      if (!c.getAutoCommit()) {
+        c.rollback();
+        c.setAutoCommit(true);
+      }
+      reset.execute("RESET ALL");
     }
   }
 }

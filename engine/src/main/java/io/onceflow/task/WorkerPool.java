@@ -111,7 +111,8 @@ public final class WorkerPool implements AutoCloseable {
               "onceflow-" + config.jobName() + "-" + i,
               Duration.ofMillis(Math.max(30_000, config.leaseMs())),
               clock);
-      TaskAttempt attempt = new TaskAttempt(database, job, decoder, config.taskAttempts(), config.poisonPolicy(), metrics);
+      TaskAttempt attempt = new TaskAttempt(database, job, decoder, config.taskAttempts(),
+          config.poisonPolicy(), config.poisonMaxPercent(), metrics);
       WorkerThread worker = new WorkerThread(this, job, reader, attempt, queue);
       Thread thread = new Thread(worker, "onceflow-worker-" + i);
       workers.add(worker);

@@ -163,16 +163,18 @@ final class WorkerThread implements Runnable {
           return;
         }
         pool.metrics().taskRetried(RetryReason.JOB_FAILED);
-        long delay = Math.min(10_000, 200L << Math.min(task.attempts(), 6));
+        int failures = task.failures() + 1;
+        long delay = Math.min(10_000, 200L << Math.min(failures, 6));
         log.warn(
-            "Job failed on task {} (attempt {}/{}), rolled back; retrying in {} ms: {}",
+            "Job failed on task {} (failure {}/{}{}), rolled back; retrying in {} ms: {}",
             task,
-            task.attempts(),
+            failures,
             pool.maxAttempts(),
+            failures >= pool.maxAttempts() ? ", the next attempt isolates the failing records" : "",
             delay,
             String.valueOf(result.error()),
             result.error());
-        releaseQuietly(task, delay, result.error());
+        releaseQuietly(task, delay, result.error(), true);
       }
       case POISONED -> throw (RuntimeException) result.error(); // released by the caller
     }
@@ -189,8 +191,15 @@ final class WorkerThread implements Runnable {
   }
 
   private void releaseQuietly(ClaimedTask task, long retryAfterMs, Throwable error) {
+    releaseQuietly(task, retryAfterMs, error, false);
+  }
+
+  /** @param jobFailed the job failed on this attempt: it counts towards worker.task.attempts */
+  private void releaseQuietly(
+      ClaimedTask task, long retryAfterMs, Throwable error, boolean jobFailed) {
     try {
-      queue.release(task, pool.workerId(), retryAfterMs, error == null ? null : error.toString());
+      queue.release(
+          task, pool.workerId(), retryAfterMs, error == null ? null : error.toString(), jobFailed);
     } catch (RuntimeException e) {
       // The lease expires on its own; the task is claimable again then.
       log.debug("Could not release {}: {}", task, e.getMessage());

@@ -100,7 +100,7 @@ class BadInputIT {
     try {
       job.set("postgres.url", job.config().postgresUrl().replace("user=postgres", "user=" + role));
       String out = runFailing(job, "run", 1);
-      assertTrue(out.contains("The database refused job " + AggJob.class.getName() + " a right"), out);
+      assertTrue(out.contains("The database refused job " + AggJob.class.getName() + " in "), out);
       assertTrue(out.contains("permission denied for table user_totals"), out);
       try (Connection c = db.connect(); Statement st = c.createStatement()) {
         assertEquals(0, count(st, "SELECT coalesce(sum(until_offset - start_offset), 0) FROM onceflow.offsets"),

@@ -159,7 +159,8 @@ class PoisonRecordsIT {
     }
   }
 
-  private static void produce(TestKafka kafka, String topic, int n, List<Long> poison) {
+  /** Sends n records "good-i" ("poison-i" at the given indexes) to partition 0, asynchronously. */
+  static void produce(TestKafka kafka, String topic, int n, List<Long> poison) {
     Properties p = new Properties();
     p.put("bootstrap.servers", kafka.bootstrapServers());
     p.put("enable.idempotence", "true");
