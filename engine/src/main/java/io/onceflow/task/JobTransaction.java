@@ -119,7 +119,7 @@ final class JobTransaction implements GuardedConnection.Observer {
    * @throws RetriableException for an outage
    * @throws OnceflowException when the worker must stop
    */
-  Throwable judge(Throwable thrown, String where) {
+  private Throwable judge(Throwable thrown, String where) {
     VirtualMachineError fatal = find(thrown, VirtualMachineError.class);
     if (fatal != null) {
       throw new FatalJobException(
@@ -131,10 +131,11 @@ final class JobTransaction implements GuardedConnection.Observer {
     }
     TransactionState state = transactionState();
     if (state == null) {
+      Throwable cause = cause(thrown);
       throw new RetriableException(
           "The task connection of " + where + " failed while job " + jobClass + " ran: "
-              + SqlErrors.rootMessage(cause(thrown)),
-          cause(thrown));
+              + (cause == null ? "the connection is closed" : SqlErrors.rootMessage(cause)),
+          cause);
     }
     String misuse = transactionControl(state);
     if (misuse != null) {
@@ -152,8 +153,8 @@ final class JobTransaction implements GuardedConnection.Observer {
     }
     if (isOutage(failure, state)) {
       throw new RetriableException(
-          "The database failed " + where + " of job " + jobClass + " (retried, not counted as"
-              + " a failure of the job): " + SqlErrors.rootMessage(outageCause(failure)),
+          "An outage in " + where + " of job " + jobClass + " (retried, not counted as a"
+              + " failure of the job): " + SqlErrors.rootMessage(outageCause(failure)),
           failure);
     }
     if (SqlErrors.isMissingRight(failure) || isUndefinedObject(failure)) {
@@ -173,7 +174,7 @@ final class JobTransaction implements GuardedConnection.Observer {
     return new OnceflowException(
         "Job " + jobClass + " returned, but the task transaction is aborted: a statement of the"
             + " job failed and the job went on"
-            + (lastError == null ? "" : " (" + lastError.getMessage().strip() + ")")
+            + (lastError == null ? "" : " (" + SqlErrors.rootMessage(lastError).strip() + ")")
             + ". Rethrow the error to fail the records, or put a savepoint around a statement"
             + " that may fail and roll back to it (Connection.setSavepoint / rollback(savepoint)).",
         lastError);
@@ -186,7 +187,7 @@ final class JobTransaction implements GuardedConnection.Observer {
     }
     for (SQLException e : recorded) {
       if ("OF001".equals(e.getSQLState())) {
-        return "committed the task transaction itself (" + e.getMessage().strip() + ")";
+        return "committed the task transaction itself (" + SqlErrors.rootMessage(e).strip() + ")";
       }
     }
     try {
