@@ -50,7 +50,7 @@ public final class TaskFence {
       s.setString(4, r.topic());
       s.setInt(5, r.partition());
       s.setLong(6, r.from());
-      return guardedTransaction(s);
+      return firstLong(s);
     }
   }
 
@@ -64,12 +64,12 @@ public final class TaskFence {
    */
   public static long guard(Connection c) throws SQLException {
     try (PreparedStatement s = c.prepareStatement("RESET ALL; SELECT " + GUARD_TRANSACTION)) {
-      return guardedTransaction(s);
+      return firstLong(s);
     }
   }
 
-  /** The id from the first row of the statement's result set, or -1 when it has no row. */
-  private static long guardedTransaction(PreparedStatement s) throws SQLException {
+  /** The number in the first row of the statement's rows, or -1 when it has no row. */
+  private static long firstLong(PreparedStatement s) throws SQLException {
     try (ResultSet rs = firstResultSet(s)) {
       return rs.next() ? rs.getLong(1) : -1;
     }
@@ -96,7 +96,7 @@ public final class TaskFence {
    */
   public static boolean authorizeCommit(Connection c, long guardedTxid) throws SQLException {
     try (PreparedStatement s = c.prepareStatement("RESET ALL; SELECT " + AUTHORIZE_COMMIT)) {
-      return guardedTransaction(s) == guardedTxid;
+      return firstLong(s) == guardedTxid;
     }
   }
 

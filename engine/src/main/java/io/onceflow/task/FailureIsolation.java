@@ -108,50 +108,46 @@ final class FailureIsolation {
     int mark = context.mark();
     Throwable failure =
         transaction.call(job, records.subList(0, length), context, "task " + context.range());
-    if (failure == null && keep) {
-      endSavepoint(() -> connection.releaseSavepoint(savepoint));
-    } else {
-      endSavepoint(() -> connection.rollback(savepoint));
+    boolean release = failure == null && keep;
+    try {
+      if (release) {
+        connection.releaseSavepoint(savepoint);
+      } else {
+        connection.rollback(savepoint);
+      }
+    } catch (SQLException e) {
+      throw savepointLost(e);
+    }
+    if (!release) {
       context.rollBackTo(mark); // dead letters named in a rolled-back call go with it
     }
     return failure;
   }
 
-  private interface SavepointEnd {
-    void run() throws SQLException;
-  }
-
   /**
-   * Ends a probe's savepoint. It fails when the job ended or rolled back past it with SQL (the
-   * judge saw the transaction still open): that is transaction control by the job.
+   * Why a probe's savepoint could not be ended: an outage (rethrown as it is), or the job ended
+   * or rolled back past it with SQL (the judge saw the transaction still open), which is
+   * transaction control by the job.
    */
-  private void endSavepoint(SavepointEnd end) throws SQLException {
-    try {
-      end.run();
-    } catch (SQLException e) {
-      boolean sameTransaction;
-      try {
-        sameTransaction = TaskFence.currentTransaction(connection) == transaction.txid();
-      } catch (SQLException broken) {
-        e.addSuppressed(broken);
-        throw e;
-      }
-      if (sameTransaction && !SqlErrors.isRetriableState(e.getSQLState())) {
-        throw new FatalJobException(
-            "Job " + transaction.jobClass() + " released or rolled back the engine's savepoint"
-                + " in task " + context.range() + " (" + e.getMessage() + "): roll back only to"
-                + " savepoints the job took itself. Nothing of the task was committed.",
-            e);
-      }
-      if (!sameTransaction) {
-        throw new FatalJobException(
-            "Job " + transaction.jobClass() + " ended the task transaction of " + context.range()
-                + " with SQL (COMMIT, END or ROLLBACK). Nothing of the task was committed; the"
-                + " worker stops. Throw an exception to roll a task back.",
-            e);
-      }
-      throw e;
+  private SQLException savepointLost(SQLException e) {
+    if (SqlErrors.isRetriableState(e.getSQLState())) {
+      return e;
     }
+    boolean sameTransaction;
+    try {
+      sameTransaction = TaskFence.currentTransaction(connection) == transaction.txid();
+    } catch (SQLException broken) {
+      e.addSuppressed(broken);
+      return e;
+    }
+    throw new FatalJobException(
+        "Job " + transaction.jobClass() + (sameTransaction
+            ? " released or rolled back the engine's savepoint in task " + context.range() + " ("
+                + e.getMessage() + "): roll back only to savepoints the job took itself."
+            : " ended the task transaction of " + context.range() + " with SQL (COMMIT, END or"
+                + " ROLLBACK). Throw an exception to roll a task back.")
+            + " Nothing of the task was committed; the worker stops.",
+        e);
   }
 
   private void requireNoMassFailure(int failedAlone, int examined, Throwable last) {

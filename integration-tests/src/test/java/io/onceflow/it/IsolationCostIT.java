@@ -38,11 +38,7 @@ class IsolationCostIT {
     JobUnderTest job = job("error", kafka, db);
     produce(kafka, job, 50_000);
     try (JobProcess p = OnceflowCommand.start("one-bad", "run", job.writeConfig(dir), Map.of())) {
-      long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-      while (job.committedOffsets() < RECORDS) {
-        assertTrue(p.isAlive() && System.nanoTime() < deadline, p::tail);
-        Thread.sleep(200);
-      }
+      JobFailuresIT.awaitCommitted(job, p, RECORDS);
       assertEquals(0, p.terminate(Duration.ofSeconds(30)), p.tail());
     }
     try (Connection c = db.connect(); Statement st = c.createStatement()) {

@@ -282,7 +282,7 @@ class JobFailuresIT {
   }
 
   /** Waits for {@code offsets} committed offsets; fails at once if the process exits. */
-  private static void awaitCommitted(JobUnderTest job, JobProcess p, long offsets) throws Exception {
+  static void awaitCommitted(JobUnderTest job, JobProcess p, long offsets) throws Exception {
     long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
     while (job.committedOffsets() < offsets) {
       assertTrue(p.isAlive(), () -> "the process exited:\n" + p.tail());
