@@ -7,6 +7,7 @@ import io.onceflow.admin.ResetTargets;
 import io.onceflow.admin.StatusReader;
 import io.onceflow.config.OnceflowConfig;
 import io.onceflow.kafka.KafkaPartitions;
+import io.onceflow.kafka.TopicMetadata;
 import io.onceflow.ledger.Database;
 import io.onceflow.ledger.LedgerSchema;
 import io.onceflow.ledger.PartitionId;
@@ -47,11 +48,22 @@ final class OffsetsCommand implements Runnable {
   }
 
   static TextTable partitionTable(List<JobStatus.PartitionStatus> partitions) {
-    TextTable table = new TextTable("PARTITION", "START", "COMMITTED", "PLANNED", "END", "LAG");
+    TextTable table =
+        new TextTable("PARTITION", "START", "COMMITTED", "PLANNED", "END", "HIGH WATERMARK", "LAG", "STATE");
     for (JobStatus.PartitionStatus p : partitions) {
-      table.row(p.topic() + "-" + p.partition(), p.start(), p.committed(), p.planned(), p.end(), p.lag());
+      table.row(p.topic() + "-" + p.partition(), p.start(), p.committed(), p.planned(), p.end(),
+          p.highWatermark(), p.lag(), p.halted() == null ? "ok" : "HALTED");
     }
     return table;
+  }
+
+  /** The reason of every halted partition, one paragraph each: what happened and what to run. */
+  static void printHalts(PrintWriter out, List<JobStatus.PartitionStatus> partitions) {
+    for (JobStatus.PartitionStatus p : partitions) {
+      if (p.halted() != null) {
+        out.println("HALTED " + p.topic() + "-" + p.partition() + ": " + p.halted());
+      }
+    }
   }
 
   @Command(
@@ -84,6 +96,7 @@ final class OffsetsCommand implements Runnable {
           return ExitCodes.FAILURE;
         }
         partitionTable(status.get().partitions()).print(out);
+        printHalts(out, status.get().partitions());
         out.flush();
         return ExitCodes.OK;
       }
@@ -151,10 +164,12 @@ final class OffsetsCommand implements Runnable {
           err.flush();
           return ExitCodes.FAILURE;
         }
-        Map<PartitionId, Long> targets;
-        try (KafkaPartitions kafka = new KafkaPartitions(c.kafkaConsumerProperties())) {
-          targets = ResetTargets.resolve(kafka, chosen, target);
+        ResetTargets.Resolved resolved;
+        try (KafkaPartitions kafka = new KafkaPartitions(c.kafkaConsumerProperties());
+            TopicMetadata topics = new TopicMetadata(c.kafkaAdminProperties())) {
+          resolved = ResetTargets.resolve(kafka, topics, chosen, target);
         }
+        Map<PartitionId, Long> targets = resolved.offsets();
         TextTable plan = new TextTable("PARTITION", "COMMITTED", "NEW OFFSET", "MOVE");
         targets.forEach(
             (p, offset) -> {
@@ -162,14 +177,22 @@ final class OffsetsCommand implements Runnable {
               plan.row(p, from, offset, String.format(Locale.ROOT, "%+,d", offset - from));
             });
         plan.print(out);
+        for (PartitionId p : resolved.unknown()) {
+          out.println("  " + p + ": Kafka does not know this partition (topic deleted): it moves to"
+              + " 0, where a topic created again under its name begins.");
+        }
         if (!execute) {
           out.println("Dry run: nothing was changed. Add --execute to apply.");
           out.flush();
           return ExitCodes.OK;
         }
         OffsetReset.Result result =
-            new OffsetReset(db.dataSource()).apply(c.jobName(), targets, 3 * c.leaseMs(), who());
+            new OffsetReset(db.dataSource())
+                .apply(c.jobName(), targets, resolved.topicIds(), 3 * c.leaseMs(), who());
         for (OffsetReset.Moved m : result.moved()) {
+          if (m.haltLifted()) {
+            out.println("  " + m.partition() + ": halt lifted; planning resumes at " + m.to());
+          }
           if (m.plannedTasksRemoved() + m.committedTasksRemoved() + m.deadLettersRemoved() + m.gapsRemoved() > 0) {
             out.printf(
                 Locale.ROOT,

@@ -88,6 +88,7 @@ final class StatusCommand implements Callable<Integer> {
     out.println();
     out.println("Partitions");
     OffsetsCommand.partitionTable(s.partitions()).print(out);
+    OffsetsCommand.printHalts(out, s.partitions());
 
     out.println();
     out.println("Recent batches");

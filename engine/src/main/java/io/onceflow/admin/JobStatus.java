@@ -43,10 +43,25 @@ public record JobStatus(
    * @param committed the next offset to process
    * @param planned the next offset to plan (the end of the newest planned task)
    * @param end the partition's last stable offset, when known (the driver read it)
-   * @param lag {@code end - committed}, when the end is known
+   * @param highWatermark the partition's high watermark, when known: above {@code end} while
+   *     Kafka transactions are open (one that stays open freezes {@code end})
+   * @param lag {@code end - committed}, when the end is known and the partition is not halted;
+   *     negative when the log ends below the committed offset
+   * @param halted why the partition is halted (nothing is planned or committed for it until an
+   *     offset reset), or null
+   * @param haltedAtMs when it was halted, or null
    */
   public record PartitionStatus(
-      String topic, int partition, long start, long committed, long planned, Long end, Long lag) {}
+      String topic,
+      int partition,
+      long start,
+      long committed,
+      long planned,
+      Long end,
+      Long highWatermark,
+      Long lag,
+      String halted,
+      Long haltedAtMs) {}
 
   /**
    * @param currentTasks the tasks it holds a lease on now, as {@code topic-partition [from,until)

@@ -1,6 +1,7 @@
 package io.onceflow.admin;
 
 import io.onceflow.api.OnceflowException;
+import io.onceflow.ledger.PartitionHalts;
 import io.onceflow.ledger.PartitionId;
 import io.onceflow.ledger.SqlErrors;
 import java.sql.Connection;
@@ -22,10 +23,12 @@ import javax.sql.DataSource;
  *   <li>lock the job's row, and take the job's driver lock for the transaction; refuse if a driver
  *       holds it or a worker of the job sent a heartbeat recently (they would run tasks of the old
  *       plan);
- *   <li>per partition: lock its offsets row; delete its uncommitted tasks; when moving backwards,
+ *   <li>per partition: lock its offsets row; delete its uncommitted tasks (planned, or retired by a
+ *       halt); when moving backwards,
  *       delete the committed history at or after the target (tasks, dead letters, gaps), since
  *       those offsets will be processed again and their rows are unique per offset; set {@code
- *       start_offset} and {@code until_offset} to the target;
+ *       start_offset} and {@code until_offset} to the target; lift a halt, recording the topic ID
+ *       the new offset points into;
  *   <li>bump the leader epoch, so no plan computed before the reset can be written after it;
  *   <li>record each move in {@code onceflow.offset_resets}, with what was removed and the highest
  *       batch id at the time (ledger checks read the history after it).
@@ -50,7 +53,17 @@ public final class OffsetReset {
       int plannedTasksRemoved,
       int committedTasksRemoved,
       int deadLettersRemoved,
-      int gapsRemoved) {}
+      int gapsRemoved,
+      boolean haltLifted) {
+    Moved(PartitionId partition, long from, long to, int planned, int committed, int deadLetters, int gaps) {
+      this(partition, from, to, planned, committed, deadLetters, gaps, false);
+    }
+
+    Moved lifted() {
+      return new Moved(partition, from, to, plannedTasksRemoved, committedTasksRemoved,
+          deadLettersRemoved, gapsRemoved, true);
+    }
+  }
 
   /** The partitions moved and the job's leader epoch after the reset. */
   public record Result(List<Moved> moved, long epoch) {}
@@ -64,10 +77,25 @@ public final class OffsetReset {
    * @throws OnceflowException naming the reason when refused; nothing is changed then
    */
   public Result apply(String job, Map<PartitionId, Long> targets, long workerStaleMs, String resetBy) {
+    return apply(job, targets, Map.of(), workerStaleMs, resetBy);
+  }
+
+  /**
+   * As {@link #apply(String, Map, long, String)}, recording {@code topicIds} (topic name to the
+   * ID Kafka gave it now) as the log each moved partition's new offset points into, and lifting
+   * the partitions' halts. A partition whose topic has no ID here gets none; the next plan that
+   * sees its topic records one.
+   */
+  public Result apply(
+      String job,
+      Map<PartitionId, Long> targets,
+      Map<String, String> topicIds,
+      long workerStaleMs,
+      String resetBy) {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
-        Result result = inTransaction(c, job, targets, workerStaleMs, resetBy);
+        Result result = inTransaction(c, job, targets, topicIds, workerStaleMs, resetBy);
         c.commit();
         return result;
       } catch (SQLException | RuntimeException e) {
@@ -80,7 +108,12 @@ public final class OffsetReset {
   }
 
   private Result inTransaction(
-      Connection c, String job, Map<PartitionId, Long> targets, long workerStaleMs, String resetBy)
+      Connection c,
+      String job,
+      Map<PartitionId, Long> targets,
+      Map<String, String> topicIds,
+      long workerStaleMs,
+      String resetBy)
       throws SQLException {
     int lockKey = lockJob(c, job);
     if (!DriverLock.tryLockForTransaction(c, lockKey)) {
@@ -95,6 +128,9 @@ public final class OffsetReset {
     List<Moved> moved = new ArrayList<>();
     for (Map.Entry<PartitionId, Long> target : targets.entrySet()) {
       Moved m = move(c, job, target.getKey(), target.getValue(), gapsTable);
+      if (PartitionHalts.clear(c, job, target.getKey(), topicIds.get(target.getKey().topic()))) {
+        m = m.lifted();
+      }
       record(c, job, m, afterBatch, epoch, resetBy);
       moved.add(m);
     }
@@ -169,7 +205,7 @@ public final class OffsetReset {
     }
     int planned =
         delete(c, "DELETE FROM onceflow.tasks WHERE job = ? AND topic = ? AND partition = ?"
-            + " AND state = 'planned'", job, p, null);
+            + " AND state IN ('planned', 'retired')", job, p, null);
     int committed = 0;
     int deadLetters = 0;
     int gaps = 0;

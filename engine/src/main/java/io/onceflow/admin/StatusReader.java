@@ -76,11 +76,13 @@ public final class StatusReader {
 
   private static final String PARTITIONS =
       "SELECT o.topic, o.partition, o.start_offset, o.until_offset,"
-          + " greatest(o.until_offset, coalesce(max(t.until_offset), o.until_offset))"
+          + " greatest(o.until_offset, coalesce(max(t.until_offset), o.until_offset)),"
+          + " o.halted_reason, (extract(epoch FROM o.halted_at) * 1000)::bigint"
           + " FROM onceflow.offsets o LEFT JOIN onceflow.tasks t"
           + "   ON t.job = o.job AND t.topic = o.topic AND t.partition = o.partition"
           + "  AND t.state = 'planned'"
-          + " WHERE o.job = ? GROUP BY o.topic, o.partition, o.start_offset, o.until_offset"
+          + " WHERE o.job = ?"
+          + " GROUP BY o.topic, o.partition, o.start_offset, o.until_offset, o.halted_reason, o.halted_at"
           + " ORDER BY o.topic, o.partition";
 
   private static final String WORKERS =
@@ -109,12 +111,12 @@ public final class StatusReader {
   /**
    * The job's status.
    *
-   * @param endOffsets last stable offsets by partition, as far as known (the driver's, or read
-   *     from Kafka by the caller); partitions missing here show no lag
+   * @param ends where the partitions end, as far as known (the driver's, or read from Kafka by
+   *     the caller); partitions missing there show no lag
    * @param workerStaleMs a worker whose last heartbeat is older is not shown
    * @return empty when the ledger has no such job
    */
-  public Optional<JobStatus> status(String job, Map<PartitionId, Long> endOffsets, long workerStaleMs) {
+  public Optional<JobStatus> status(String job, KafkaEnds ends, long workerStaleMs) {
     try (Connection c = dataSource.getConnection()) {
       c.setReadOnly(true);
       Optional<Object[]> header = header(c, job);
@@ -131,7 +133,7 @@ public final class StatusReader {
               (Long) h[2],
               (DriverInfo) h[3],
               totals,
-              partitions(c, job, endOffsets),
+              partitions(c, job, ends),
               workers(c, job, workerStaleMs),
               history(c, job, totals.batches()),
               deadLetters(c, job, 5)));
@@ -214,7 +216,7 @@ public final class StatusReader {
   }
 
   private static List<PartitionStatus> partitions(
-      Connection c, String job, Map<PartitionId, Long> endOffsets) throws SQLException {
+      Connection c, String job, KafkaEnds ends) throws SQLException {
     List<PartitionStatus> partitions = new ArrayList<>();
     try (PreparedStatement s = c.prepareStatement(PARTITIONS)) {
       s.setString(1, job);
@@ -222,7 +224,8 @@ public final class StatusReader {
         while (rs.next()) {
           PartitionId id = new PartitionId(rs.getString(1), rs.getInt(2));
           long committed = rs.getLong(4);
-          Long end = endOffsets.get(id);
+          String halted = rs.getString(6);
+          Long end = ends.lastStable().get(id);
           partitions.add(
               new PartitionStatus(
                   id.topic(),
@@ -231,7 +234,11 @@ public final class StatusReader {
                   committed,
                   rs.getLong(5),
                   end,
-                  end == null ? null : Math.max(0, end - committed)));
+                  ends.highWatermarks().get(id),
+                  // Not clamped: a log that ends below the committed offset is not "caught up".
+                  end == null || halted != null ? null : end - committed,
+                  halted,
+                  nullableLong(rs, 7)));
         }
       }
     }

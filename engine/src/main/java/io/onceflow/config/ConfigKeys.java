@@ -182,8 +182,9 @@ public final class ConfigKeys {
           .defaultValue(2)
           .validator(Validator.atLeast(1))
           .doc(
-              "Batches planned but not yet committed that the driver allows; it plans ahead up"
-                  + " to this many.")
+              "Tasks planned but not yet committed that the driver allows per partition: it plans"
+                  + " each partition up to this many batches ahead. Counted per partition, so a"
+                  + " slow or stuck partition holds up only itself, never the plans of the others.")
           .build();
 
   public static final ConfigKey<Long> SOURCE_MAX_RATE_PER_PARTITION =

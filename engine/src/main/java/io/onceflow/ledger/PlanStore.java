@@ -26,6 +26,24 @@ import javax.sql.DataSource;
 public final class PlanStore {
   private final DataSource dataSource;
 
+  /**
+   * What a plan records besides its ranges, all in its epoch-checked transaction.
+   *
+   * @param newPartitionStarts partitions seen for the first time, at their start offsets
+   * @param topicIds topic IDs to record: of the new partitions, and of known ones that have none
+   * @param halts partitions to halt
+   */
+  public record PartitionChanges(
+      Map<PartitionId, Long> newPartitionStarts,
+      Map<PartitionId, String> topicIds,
+      List<PartitionHalts.Halt> halts) {
+    public static final PartitionChanges NONE = new PartitionChanges(Map.of(), Map.of(), List.of());
+
+    public boolean isEmpty() {
+      return newPartitionStarts.isEmpty() && topicIds.isEmpty() && halts.isEmpty();
+    }
+  }
+
   public PlanStore(DataSource dataSource) {
     this.dataSource = dataSource;
   }
@@ -36,22 +54,6 @@ public final class PlanStore {
       return positions(c, job);
     } catch (SQLException e) {
       throw SqlErrors.classify("read the ledger positions of job '" + job + "'", e);
-    }
-  }
-
-  /** Batches with at least one task not committed yet. */
-  public int batchesInFlight(String job) {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement s =
-            c.prepareStatement(
-                "SELECT count(DISTINCT batch_id) FROM onceflow.tasks WHERE job = ? AND state = 'planned'")) {
-      s.setString(1, job);
-      try (ResultSet rs = s.executeQuery()) {
-        rs.next();
-        return rs.getInt(1);
-      }
-    } catch (SQLException e) {
-      throw SqlErrors.classify("count the batches in flight of job '" + job + "'", e);
     }
   }
 
@@ -97,8 +99,10 @@ public final class PlanStore {
   }
 
   /**
-   * In one transaction: checks the epoch, records new partitions at their start offsets, asks
-   * {@code planner} for ranges given the positions, and writes them as the next batch.
+   * In one transaction: checks the epoch, records new partitions at their start offsets and the
+   * topic IDs of the changes, halts the partitions it names (retiring their planned tasks), asks
+   * {@code planner} for ranges given the positions read after all that, and writes them as the
+   * next batch.
    *
    * @param beforeCommit called with everything written but not committed (crash-point tests)
    * @return the new batch id, or empty when there was nothing to plan
@@ -107,13 +111,13 @@ public final class PlanStore {
   public OptionalLong commitPlan(
       String job,
       long epoch,
-      Map<PartitionId, Long> newPartitionStarts,
+      PartitionChanges changes,
       Function<Map<PartitionId, PartitionPosition>, List<OffsetRange>> planner,
       Runnable beforeCommit) {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
-        OptionalLong batch = plan(c, job, epoch, newPartitionStarts, planner);
+        OptionalLong batch = plan(c, job, epoch, changes, planner);
         beforeCommit.run();
         c.commit();
         return batch;
@@ -130,7 +134,7 @@ public final class PlanStore {
       Connection c,
       String job,
       long epoch,
-      Map<PartitionId, Long> newPartitionStarts,
+      PartitionChanges changes,
       Function<Map<PartitionId, PartitionPosition>, List<OffsetRange>> planner)
       throws SQLException {
     try (PreparedStatement fence =
@@ -142,7 +146,11 @@ public final class PlanStore {
         throw new LostLeadershipException(job, epoch);
       }
     }
-    insertNewPartitions(c, job, newPartitionStarts);
+    insertNewPartitions(c, job, changes.newPartitionStarts(), changes.topicIds());
+    PartitionHalts.recordTopicIds(c, job, changes.topicIds());
+    for (PartitionHalts.Halt halt : changes.halts()) {
+      PartitionHalts.halt(c, job, epoch, halt);
+    }
     List<OffsetRange> ranges = planner.apply(positions(c, job));
     if (ranges.isEmpty()) {
       return OptionalLong.empty();
@@ -153,21 +161,23 @@ public final class PlanStore {
     return OptionalLong.of(batchId);
   }
 
-  private static void insertNewPartitions(Connection c, String job, Map<PartitionId, Long> starts)
+  private static void insertNewPartitions(
+      Connection c, String job, Map<PartitionId, Long> starts, Map<PartitionId, String> topicIds)
       throws SQLException {
     if (starts.isEmpty()) {
       return;
     }
     try (PreparedStatement insert =
         c.prepareStatement(
-            "INSERT INTO onceflow.offsets (job, topic, partition, start_offset, until_offset)"
-                + " VALUES (?, ?, ?, ?, ?)")) {
+            "INSERT INTO onceflow.offsets (job, topic, partition, start_offset, until_offset, topic_id)"
+                + " VALUES (?, ?, ?, ?, ?, ?)")) {
       for (Map.Entry<PartitionId, Long> start : starts.entrySet()) {
         insert.setString(1, job);
         insert.setString(2, start.getKey().topic());
         insert.setInt(3, start.getKey().partition());
         insert.setLong(4, start.getValue());
         insert.setLong(5, start.getValue());
+        insert.setString(6, topicIds.get(start.getKey()));
         insert.addBatch();
       }
       insert.executeBatch();
@@ -227,16 +237,21 @@ public final class PlanStore {
     try (PreparedStatement s =
         c.prepareStatement(
             "SELECT o.topic, o.partition, o.until_offset,"
-                + " greatest(o.until_offset, coalesce(max(t.until_offset), o.until_offset))"
+                + " greatest(o.until_offset, coalesce(max(t.until_offset), o.until_offset)),"
+                + " count(t.from_offset), o.topic_id, o.halted_reason"
                 + " FROM onceflow.offsets o LEFT JOIN onceflow.tasks t"
                 + "   ON t.job = o.job AND t.topic = o.topic AND t.partition = o.partition"
                 + "  AND t.state = 'planned'"
-                + " WHERE o.job = ? GROUP BY o.topic, o.partition, o.until_offset")) {
+                + " WHERE o.job = ?"
+                + " GROUP BY o.topic, o.partition, o.until_offset, o.topic_id, o.halted_reason")) {
       s.setString(1, job);
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
           PartitionId id = new PartitionId(rs.getString(1), rs.getInt(2));
-          positions.put(id, new PartitionPosition(id, rs.getLong(3), rs.getLong(4)));
+          positions.put(
+              id,
+              new PartitionPosition(
+                  id, rs.getLong(3), rs.getLong(4), rs.getInt(5), rs.getString(6), rs.getString(7)));
         }
       }
     }

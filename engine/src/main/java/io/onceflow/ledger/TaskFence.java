@@ -25,7 +25,9 @@ public final class TaskFence {
 
   /**
    * Moves the partition's committed offset from the task's {@code from} to its {@code until}.
-   * Must be the transaction's first write: it takes the row lock that serializes attempts.
+   * Must be the transaction's first write: it takes the row lock that serializes attempts. A
+   * halted partition ({@link PartitionHalts}) moves no row: from the halt's commit on, nothing
+   * of the partition commits, whatever a worker read.
    *
    * <p>In the same round trip, and before the fence: {@code RESET ALL}, so the task runs with the
    * session settings the connection was opened with (the safety timeouts of DESIGN §3 among
@@ -43,7 +45,7 @@ public final class TaskFence {
         c.prepareStatement(
             "RESET ALL; UPDATE onceflow.offsets SET until_offset = ?, batch_id = ?, updated_at = now()"
                 + " WHERE job = ? AND topic = ? AND partition = ? AND until_offset = ?"
-                + " RETURNING " + GUARD_TRANSACTION)) {
+                + " AND halted_at IS NULL RETURNING " + GUARD_TRANSACTION)) {
       s.setLong(1, r.until());
       s.setLong(2, task.batchId());
       s.setString(3, task.job());

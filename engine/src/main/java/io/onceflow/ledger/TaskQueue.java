@@ -23,9 +23,10 @@ import javax.sql.DataSource;
 public final class TaskQueue {
   private static final String CLAIM =
       "WITH head AS ("
-          + "  SELECT t.batch_id, t.topic, t.partition FROM onceflow.tasks t"
+          + "  SELECT t.batch_id, t.topic, t.partition, o.topic_id FROM onceflow.tasks t"
           + "  JOIN onceflow.offsets o ON o.job = t.job AND o.topic = t.topic"
           + "   AND o.partition = t.partition AND o.until_offset = t.from_offset"
+          + "   AND o.halted_at IS NULL"
           + "  WHERE t.job = ? AND t.state = 'planned'"
           + "   AND (t.lease_until IS NULL OR t.lease_until < now())"
           + "  ORDER BY t.batch_id, t.topic, t.partition"
@@ -36,7 +37,7 @@ public final class TaskQueue {
           + " FROM head WHERE t.job = ? AND t.batch_id = head.batch_id"
           + "  AND t.topic = head.topic AND t.partition = head.partition"
           + " RETURNING t.batch_id, t.topic, t.partition, t.from_offset, t.until_offset, t.attempts,"
-          + "   t.failures";
+          + "   t.failures, head.topic_id";
 
   private final DataSource dataSource;
 
@@ -57,7 +58,8 @@ public final class TaskQueue {
         }
         OffsetRange range =
             new OffsetRange(rs.getString(2), rs.getInt(3), rs.getLong(4), rs.getLong(5));
-        return Optional.of(new ClaimedTask(job, rs.getLong(1), range, rs.getInt(6), rs.getInt(7)));
+        return Optional.of(
+            new ClaimedTask(job, rs.getLong(1), range, rs.getInt(6), rs.getInt(7), rs.getString(8)));
       }
     } catch (SQLException e) {
       throw SqlErrors.classify("claim a task of job '" + job + "'", e);

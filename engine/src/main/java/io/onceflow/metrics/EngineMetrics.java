@@ -49,6 +49,12 @@ public interface EngineMetrics {
 
   void partitionLag(PartitionId partition, long lag);
 
+  /** High watermark minus last stable offset of a partition. */
+  void partitionUnstable(PartitionId partition, long offsets);
+
+  /** The job's halted partitions now; their lag is not reported while they are. */
+  void partitionsHalted(java.util.Collection<PartitionId> partitions);
+
   void liveWorkers(int workers);
 
   /** The per-partition cap the planner will apply next. */

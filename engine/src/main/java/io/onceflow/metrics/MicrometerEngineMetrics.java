@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.onceflow.ledger.CompletedBatch;
 import io.onceflow.ledger.PartitionId;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,6 +28,8 @@ public final class MicrometerEngineMetrics implements EngineMetrics {
   private final Map<OnceflowMeter, Map<PartitionId, Counter>> partitionCounters =
       new EnumMap<>(OnceflowMeter.class);
   private final Map<PartitionId, AtomicLong> lags = new ConcurrentHashMap<>();
+  private final Map<PartitionId, AtomicLong> unstable = new ConcurrentHashMap<>();
+  private final AtomicLong halted = new AtomicLong();
   private final Map<RetryReason, Counter> retries = new EnumMap<>(RetryReason.class);
   private final Timer taskProcessing;
   private final Timer taskRead;
@@ -59,6 +62,7 @@ public final class MicrometerEngineMetrics implements EngineMetrics {
     gauge(OnceflowMeter.WORKER_THREADS, job, workerThreads);
     gauge(OnceflowMeter.LIVE_WORKERS, job, liveWorkers);
     gauge(OnceflowMeter.BATCH_CAP, job, batchCap);
+    gauge(OnceflowMeter.PARTITIONS_HALTED, job, halted);
   }
 
   @Override
@@ -126,6 +130,35 @@ public final class MicrometerEngineMetrics implements EngineMetrics {
             partition,
             p -> gauge(OnceflowMeter.PARTITION_LAG, partitionTags(p), new AtomicLong()))
         .set(lag);
+  }
+
+  @Override
+  public void partitionUnstable(PartitionId partition, long offsets) {
+    unstable.computeIfAbsent(
+            partition,
+            p -> gauge(OnceflowMeter.PARTITION_UNSTABLE, partitionTags(p), new AtomicLong()))
+        .set(offsets);
+  }
+
+  @Override
+  public void partitionsHalted(Collection<PartitionId> partitions) {
+    halted.set(partitions.size());
+    for (PartitionId p : partitions) {
+      // A halted partition has no lag worth a number: its gauges go until a reset brings it back.
+      if (lags.remove(p) != null) {
+        removeGauge(OnceflowMeter.PARTITION_LAG, p);
+      }
+      if (unstable.remove(p) != null) {
+        removeGauge(OnceflowMeter.PARTITION_UNSTABLE, p);
+      }
+    }
+  }
+
+  private void removeGauge(OnceflowMeter meter, PartitionId p) {
+    Gauge gauge = registry.find(meter.meterName()).tags(partitionTags(p)).gauge();
+    if (gauge != null) {
+      registry.remove(gauge);
+    }
   }
 
   @Override

@@ -42,6 +42,12 @@ enum NoEngineMetrics implements EngineMetrics {
   public void partitionLag(PartitionId partition, long lag) {}
 
   @Override
+  public void partitionUnstable(PartitionId partition, long offsets) {}
+
+  @Override
+  public void partitionsHalted(java.util.Collection<PartitionId> partitions) {}
+
+  @Override
   public void liveWorkers(int workers) {}
 
   @Override

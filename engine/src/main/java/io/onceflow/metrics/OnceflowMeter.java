@@ -63,8 +63,22 @@ public enum OnceflowMeter {
       Tags.JOB),
   PARTITION_LAG(
       "onceflow.partition.lag", Kind.GAUGE, "records",
-      "End offset (last stable offset) minus committed offset, as the driver last read them.",
+      "End offset (last stable offset) minus committed offset, as the driver last read them;"
+          + " negative while a log that shrank below the committed offset is being confirmed,"
+          + " absent for a halted partition.",
       Tags.PARTITION),
+  PARTITION_UNSTABLE(
+      "onceflow.partition.unstable", Kind.GAUGE, "records",
+      "High watermark minus last stable offset: offsets held back by open Kafka transactions,"
+          + " not plannable yet. One that stays above 0 is a hanging transaction freezing the"
+          + " partition while its lag reads 0.",
+      Tags.PARTITION),
+  PARTITIONS_HALTED(
+      "onceflow.halted", Kind.GAUGE, "partitions",
+      "Partitions the driver halted because their log is no longer the one their committed offset"
+          + " points into (topic re-created, log truncated, topic deleted); an operator's reset"
+          + " lifts a halt.",
+      Tags.JOB),
   LIVE_WORKERS(
       "onceflow.live.workers", Kind.GAUGE, "workers",
       "Worker processes of the job with a recent heartbeat in the ledger, as the driver sees them.",

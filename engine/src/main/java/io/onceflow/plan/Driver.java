@@ -7,6 +7,7 @@ import io.onceflow.config.OnceflowConfig;
 import io.onceflow.crash.CrashPoint;
 import io.onceflow.crash.CrashPoints;
 import io.onceflow.kafka.KafkaPartitions;
+import io.onceflow.kafka.TopicMetadata;
 import io.onceflow.ledger.BatchHistory;
 import io.onceflow.ledger.Database;
 import io.onceflow.ledger.JobRegistry;
@@ -27,7 +28,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -38,8 +43,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Plans the job's batches: every {@code batch.interval.ms} it reads the partitions' last stable
- * offsets and writes the next ranges to the ledger, at most {@code batch.max.in.flight} batches
- * ahead of what is committed.
+ * offsets and writes the next ranges to the ledger, each partition at most {@code
+ * batch.max.in.flight} tasks ahead of what it has committed.
  *
  * <p>One driver per job is active. A driver first takes the job's advisory lock (a second one
  * waits as standby, retrying every {@code driver.standby.poll.ms}), bumps the leader epoch, and
@@ -61,6 +66,7 @@ public final class Driver implements AutoCloseable {
   private final Database database;
   private final PlanStore plans;
   private final Planner planner;
+  private final PartitionCheck check;
   private final EngineMetrics metrics;
   private final Optional<RateEstimator> estimator;
   private final BatchObserver observer;
@@ -74,6 +80,10 @@ public final class Driver implements AutoCloseable {
   private volatile boolean running = true;
   private volatile boolean leader;
   private volatile Map<PartitionId, Long> endOffsets = Map.of();
+  private volatile Map<PartitionId, Long> highWatermarks = Map.of();
+  /** Halted partitions and why, as this driver last saw them; written by its thread only. */
+  private final Map<PartitionId, String> halted = new ConcurrentHashMap<>();
+  private long lastWatermarksNanos;
   private List<String> lastMissing = List.of();
   private long lastLookNanos;
   private long lastEndsNanos;
@@ -88,7 +98,8 @@ public final class Driver implements AutoCloseable {
     this.database = database;
     this.metrics = metrics;
     this.plans = new PlanStore(database.dataSource());
-    this.planner = new Planner(config.maxRecordsPerPartition());
+    this.planner = new Planner(config.maxRecordsPerPartition(), config.maxBatchesInFlight());
+    this.check = new PartitionCheck(config.jobName());
     this.history = new BatchHistory(database.dataSource());
     this.estimator =
         config.backpressure()
@@ -151,11 +162,14 @@ public final class Driver implements AutoCloseable {
       observer.reset();
       CrashPoints.reach(CrashPoint.DRIVER_LEADERSHIP_TAKEN);
       log.info("Driver {} leads job '{}' (epoch {})", driverId, config.jobName(), leadership.epoch());
-      try (KafkaPartitions kafka = new KafkaPartitions(config.kafkaConsumerProperties())) {
-        planWhileLeading(kafka, leadership);
+      try (KafkaPartitions kafka = new KafkaPartitions(config.kafkaConsumerProperties());
+          TopicMetadata topics = new TopicMetadata(config.kafkaAdminProperties())) {
+        planWhileLeading(kafka, topics, leadership);
       } finally {
         leader = false;
         endOffsets = Map.of();
+        highWatermarks = Map.of();
+        halted.clear();
       }
     } catch (SQLException | OnceflowException e) {
       // A database restart lands here too: the lock connection cannot be opened or is gone.
@@ -170,7 +184,8 @@ public final class Driver implements AutoCloseable {
     }
   }
 
-  private void planWhileLeading(KafkaPartitions kafka, Leadership leadership) throws InterruptedException {
+  private void planWhileLeading(KafkaPartitions kafka, TopicMetadata topics, Leadership leadership)
+      throws InterruptedException {
     while (running) {
       long roundStarted = System.nanoTime();
       if (!leadership.stillHeld()) {
@@ -179,7 +194,7 @@ public final class Driver implements AutoCloseable {
       }
       Next next;
       try {
-        next = planOnce(kafka, leadership.epoch());
+        next = planOnce(kafka, topics, leadership.epoch());
       } catch (LostLeadershipException e) {
         log.warn(e.getMessage());
         return;
@@ -224,50 +239,71 @@ public final class Driver implements AutoCloseable {
   }
 
   /**
-   * Plans one batch if a slot is free, and says when to look again: a cap set by the rate limit
-   * or by backpressure waits for the next interval, since that is what it limits.
+   * Plans one batch if a partition has a free slot, and says when to look again: a cap set by the
+   * rate limit or by backpressure waits for the next interval, since that is what it limits.
+   *
+   * <p>Before planning it checks every partition's log against the ledger ({@link
+   * PartitionCheck}) and halts, in the plan's own epoch-checked transaction, those whose log is
+   * no longer the one their committed offset points into. While every slot is taken it still
+   * does that, and reads the lag, once a second.
    */
-  Next planOnce(KafkaPartitions kafka, long epoch) {
+  Next planOnce(KafkaPartitions kafka, TopicMetadata topics, long epoch) {
     BatchCap cap = lookBack();
-    if (plans.batchesInFlight(config.jobName()) >= config.maxBatchesInFlight()) {
-      if (System.nanoTime() - lastEndsNanos > TimeUnit.SECONDS.toNanos(1)) {
-        recordLag(kafka); // no plan now, but keep the lag current
-      }
-      return cap.limit() == BatchCap.Limit.SIZE ? Next.BACKLOG : Next.SLOT_BUSY;
+    Next busy = cap.limit() == BatchCap.Limit.SIZE ? Next.BACKLOG : Next.SLOT_BUSY;
+    Map<PartitionId, PartitionPosition> known = plans.positions(config.jobName());
+    noteHalted(known);
+    boolean full = !known.isEmpty() && known.values().stream().noneMatch(planner::hasRoom);
+    if (full && System.nanoTime() - lastEndsNanos < TimeUnit.SECONDS.toNanos(1)) {
+      return busy;
     }
     KafkaPartitions.Discovery discovery =
         kafka.discover(config.sourceTopics(), config.sourcePattern());
     warnAboutMissing(discovery.missingTopics());
-    Map<PartitionId, PartitionPosition> known = plans.positions(config.jobName());
     List<TopicPartition> fresh = new ArrayList<>();
+    Set<String> topicNames = new TreeSet<>();
     for (TopicPartition tp : discovery.partitions()) {
+      topicNames.add(tp.topic());
       if (!known.containsKey(id(tp))) {
         fresh.add(tp);
       }
     }
-    Map<PartitionId, Long> starts = new HashMap<>();
-    StartOffsets.resolve(kafka, fresh, config.startingPosition(), known.isEmpty())
-        .forEach((tp, offset) -> starts.put(id(tp), offset));
+    known.keySet().forEach(p -> topicNames.add(p.topic()));
+    Map<String, String> topicIds = topics.ids(topicNames);
     Map<PartitionId, Long> ends = new HashMap<>();
     kafka.endOffsets(discovery.partitions()).forEach((tp, offset) -> ends.put(id(tp), offset));
     lastEndsNanos = System.nanoTime();
     endOffsets = Map.copyOf(ends);
+    readHighWatermarks(topics, discovery.partitions(), ends);
+    PartitionCheck.Verdict verdict =
+        check.check(known, fresh.stream().map(Driver::id).toList(), topicIds, ends, System.currentTimeMillis());
+    Map<PartitionId, Long> starts = new HashMap<>();
+    StartOffsets.resolve(kafka, fresh, config.startingPosition(), known.isEmpty())
+        .forEach((tp, offset) -> starts.put(id(tp), offset));
+    PlanStore.PartitionChanges changes =
+        new PlanStore.PartitionChanges(starts, verdict.topicIds(), verdict.halts());
+    if (full && changes.isEmpty()) {
+      known.values().forEach(p -> lag(p, ends));
+      return busy;
+    }
 
     List<OffsetRange> planned = new ArrayList<>();
     OptionalLong batch =
         plans.commitPlan(
             config.jobName(),
             epoch,
-            starts,
+            changes,
             positions -> {
               planned.clear();
-              planned.addAll(planner.plan(positions, ends, cap.records()));
+              Map<PartitionId, PartitionPosition> plannable = new TreeMap<>(positions);
+              plannable.keySet().removeAll(verdict.leftOut());
+              planned.addAll(planner.plan(plannable, ends, cap.records()));
               positions.values().forEach(p -> lag(p, ends));
               return planned;
             },
             () -> CrashPoints.reach(CrashPoint.DRIVER_PLAN_WRITTEN));
+    verdict.halts().forEach(h -> halted(h.partition(), h.reason(), "halts"));
     if (batch.isEmpty()) {
-      return Next.AFTER_INTERVAL;
+      return full ? busy : Next.AFTER_INTERVAL;
     }
     CrashPoints.reach(CrashPoint.DRIVER_PLAN_COMMITTED);
     onPlanned.run();
@@ -279,6 +315,52 @@ public final class Driver implements AutoCloseable {
     boolean backlog =
         cap.limit() == BatchCap.Limit.SIZE && planned.stream().anyMatch(r -> r.count() == cap.records());
     return backlog ? Next.BACKLOG : Next.AFTER_INTERVAL;
+  }
+
+  /**
+   * Remembers the partitions the ledger says are halted (by this driver or an earlier one) and
+   * says so at ERROR the first time this driver sees each, so a restart repeats the message.
+   */
+  private void noteHalted(Map<PartitionId, PartitionPosition> known) {
+    Map<PartitionId, String> now = new TreeMap<>();
+    known.values().stream().filter(PartitionPosition::halted)
+        .forEach(p -> now.put(p.partition(), p.haltedReason()));
+    now.forEach((p, reason) -> {
+      if (!halted.containsKey(p)) {
+        halted(p, reason, "finds halted in the ledger");
+      }
+    });
+    halted.keySet().retainAll(now.keySet()); // a reset lifted the others
+    metrics.partitionsHalted(halted.keySet());
+  }
+
+  private void halted(PartitionId partition, String reason, String how) {
+    if (halted.put(partition, reason) == null) {
+      log.error("Driver of job '{}' {} partition {}: {}", config.jobName(), how, partition, reason);
+      metrics.partitionsHalted(halted.keySet());
+    }
+  }
+
+  /**
+   * Reads the high watermarks beside the last stable offsets, at most once a second: a Kafka
+   * transaction left open freezes the last stable offset, and the lag reads 0 while the partition
+   * is stuck; the difference shows it.
+   */
+  private void readHighWatermarks(
+      TopicMetadata topics, List<TopicPartition> partitions, Map<PartitionId, Long> ends) {
+    if (System.nanoTime() - lastWatermarksNanos < TimeUnit.SECONDS.toNanos(1)) {
+      return;
+    }
+    lastWatermarksNanos = System.nanoTime();
+    Map<PartitionId, Long> marks = new HashMap<>();
+    topics.highWatermarks(partitions).forEach((tp, offset) -> marks.put(id(tp), offset));
+    highWatermarks = Map.copyOf(marks);
+    marks.forEach((p, mark) -> {
+      Long end = ends.get(p);
+      if (end != null) {
+        metrics.partitionUnstable(p, Math.max(0, mark - end));
+      }
+    });
   }
 
   /**
@@ -307,21 +389,11 @@ public final class Driver implements AutoCloseable {
         estimator.map(e -> e.recordsPerBatch().orElse(0)).orElse(0.0));
   }
 
-  private void recordLag(KafkaPartitions kafka) {
-    Map<PartitionId, PartitionPosition> positions = plans.positions(config.jobName());
-    List<TopicPartition> known = new ArrayList<>();
-    positions.keySet().forEach(p -> known.add(new TopicPartition(p.topic(), p.partition())));
-    Map<PartitionId, Long> ends = new HashMap<>();
-    kafka.endOffsets(known).forEach((tp, offset) -> ends.put(id(tp), offset));
-    lastEndsNanos = System.nanoTime();
-    endOffsets = Map.copyOf(ends);
-    positions.values().forEach(p -> lag(p, ends));
-  }
-
   private void lag(PartitionPosition position, Map<PartitionId, Long> ends) {
     Long end = ends.get(position.partition());
-    if (end != null) {
-      metrics.partitionLag(position.partition(), Math.max(0, end - position.committedUntil()));
+    if (end != null && !position.halted()) {
+      // Not clamped: a log below the committed offset must not read as "caught up".
+      metrics.partitionLag(position.partition(), end - position.committedUntil());
     }
   }
 
@@ -399,5 +471,15 @@ public final class Driver implements AutoCloseable {
    */
   public Map<PartitionId, Long> endOffsets() {
     return endOffsets;
+  }
+
+  /** The high watermarks this driver last read (at most a second old while it leads). */
+  public Map<PartitionId, Long> highWatermarks() {
+    return highWatermarks;
+  }
+
+  /** The partitions halted now, and why, as this driver last saw them; empty on a standby. */
+  public Map<PartitionId, String> haltedPartitions() {
+    return Map.copyOf(halted);
   }
 }

@@ -10,15 +10,31 @@ import java.util.Map;
 /**
  * Pure planning logic: for each partition, the next range is {@code [plannedUntil, min(end,
  * plannedUntil + cap))}. Never an empty range; never a range before what is already planned.
+ *
+ * <p>A partition with {@code maxTasksInFlight} tasks planned and not committed gets no new range
+ * until one commits; the other partitions are planned all the same, so a slow or stuck partition
+ * holds up only itself (a bound per batch let one partition's slowest task stop every plan). A
+ * halted partition gets none.
  */
 public final class Planner {
   private final long maxRecordsPerPartition;
+  private final int maxTasksInFlight;
 
   public Planner(long maxRecordsPerPartition) {
-    if (maxRecordsPerPartition <= 0) {
-      throw new IllegalArgumentException("maxRecordsPerPartition must be > 0");
+    this(maxRecordsPerPartition, Integer.MAX_VALUE);
+  }
+
+  public Planner(long maxRecordsPerPartition, int maxTasksInFlight) {
+    if (maxRecordsPerPartition <= 0 || maxTasksInFlight <= 0) {
+      throw new IllegalArgumentException("maxRecordsPerPartition and maxTasksInFlight must be > 0");
     }
     this.maxRecordsPerPartition = maxRecordsPerPartition;
+    this.maxTasksInFlight = maxTasksInFlight;
+  }
+
+  /** Whether {@code position} may get a new range now (not halted, a slot free). */
+  public boolean hasRoom(PartitionPosition position) {
+    return !position.halted() && position.plannedTasks() < maxTasksInFlight;
   }
 
   /**
@@ -42,6 +58,9 @@ public final class Planner {
     long perPartition = Math.min(cap, maxRecordsPerPartition);
     List<OffsetRange> ranges = new ArrayList<>();
     for (PartitionPosition position : positions.values()) {
+      if (!hasRoom(position)) {
+        continue;
+      }
       Long end = endOffsets.get(position.partition());
       if (end == null || end <= position.plannedUntil()) {
         continue; // unknown end, nothing new, or the log shrank (handled by the offsets policy)

@@ -7,6 +7,7 @@ import io.onceflow.crash.CrashPoint;
 import io.onceflow.crash.CrashPoints;
 import io.onceflow.job.RecordDecoder;
 import io.onceflow.kafka.RangeReader;
+import io.onceflow.kafka.TopicMetadata;
 import io.onceflow.ledger.ClaimedTask;
 import io.onceflow.ledger.Database;
 import io.onceflow.ledger.PartitionId;
@@ -19,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -63,6 +65,7 @@ public final class WorkerPool implements AutoCloseable {
   /** The tasks the threads are running now: the only leases the lease keeper renews. */
   private final Set<ClaimedTask> inFlight = ConcurrentHashMap.newKeySet();
   private final EngineMetrics metrics;
+  private TopicMetadata topics;
   private volatile boolean running;
   /** Counts "new work may be claimable" signals; idle threads wait on it (see {@link #awaitWork}). */
   private final Object newWork = new Object();
@@ -99,6 +102,7 @@ public final class WorkerPool implements AutoCloseable {
   @SuppressWarnings("unchecked")
   public synchronized void start() {
     registry.register(workerId, config.jobName(), host(), ProcessHandle.current().pid(), config.workerThreads());
+    topics = new TopicMetadata(config.kafkaAdminProperties());
     running = true;
     metrics.workerThreads(config.workerThreads());
     metrics.tasksInFlight(runningTasks::get);
@@ -157,6 +161,9 @@ public final class WorkerPool implements AutoCloseable {
     }
     joinUntil(System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
     leaseKeeper.shutdownNow();
+    if (topics != null) {
+      topics.close();
+    }
     try {
       Retries.call("release the leases of worker " + workerId, 3, new Backoff(200, 1_000),
           Thread::sleep, () -> {
@@ -241,6 +248,31 @@ public final class WorkerPool implements AutoCloseable {
 
   EngineMetrics metrics() {
     return metrics;
+  }
+
+  /**
+   * Why the records just read for {@code task} may not come from the topic the ledger recorded
+   * for its partition (deleted and created again), or empty when they do. Asked after the read,
+   * not before: a topic re-created before the read is seen here, one re-created after it did not
+   * change what was read. A task without a recorded topic ID is not checked (the driver records
+   * one at its next plan).
+   */
+  Optional<String> topicChange(ClaimedTask task) {
+    if (task.topicId() == null) {
+      return Optional.empty();
+    }
+    String topic = task.range().topic();
+    String current = topics.ids(List.of(topic)).get(topic);
+    if (task.topicId().equals(current)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "Task " + task + " not run: its records were read from a different log than the one the"
+            + " ledger recorded for " + topic + "-" + task.range().partition() + " (topic ID "
+            + task.topicId() + ", now " + (current == null ? "no such topic" : current) + ": the"
+            + " topic was deleted" + (current == null ? "" : " and created again") + "). Nothing"
+            + " of it is committed; the driver halts the partition, and `onceflow offsets reset`"
+            + " moves the job on.");
   }
 
   /** A worker thread took a task; {@link #taskEnded} follows in a finally block. */

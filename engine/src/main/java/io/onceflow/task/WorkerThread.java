@@ -117,6 +117,14 @@ final class WorkerThread implements Runnable {
     try {
       RangeReader.Read read = reader.read(task.range(), pool.skipsDeletedOffsets());
       pool.metrics().taskRead(System.nanoTime() - started);
+      Optional<String> changed = pool.topicChange(task);
+      if (changed.isPresent()) {
+        // Not the worker's fault, nor the job's: give the task back uncounted and go on with
+        // other partitions; the driver halts this one and retires its tasks.
+        log.error(changed.get());
+        releaseQuietly(task, pool.leaseMs(), new OnceflowException(changed.get()));
+        return true;
+      }
       if (!read.gaps().isEmpty()) {
         log.warn(
             "Task {}: Kafka had deleted offsets {} before they were read"

@@ -35,6 +35,7 @@ class OnceflowMeterTest {
     metrics.taskCommitted(p, 100, 2);
     metrics.gapSkipped(p, 5);
     metrics.partitionLag(p, 42);
+    metrics.partitionUnstable(p, 0);
     metrics.tasksInFlight(() -> 1);
     metrics.batchCompleted(new CompletedBatch(1, 100, 100, 10, 20));
     for (OnceflowMeter m : OnceflowMeter.values()) {

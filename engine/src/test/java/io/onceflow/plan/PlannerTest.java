@@ -90,4 +90,15 @@ class PlannerTest {
         List.of(new OffsetRange("events", 0, 0, 100)), new Planner(100).plan(at0, Map.of(P0, 1_000L), 5_000));
     assertThrows(IllegalArgumentException.class, () -> new Planner(100).plan(at0, Map.of(P0, 1L), 0));
   }
+
+  @Test
+  void aPartitionWithItsTasksInFlightGetsNoRangeWhileTheOthersAreStillPlanned() {
+    PartitionPosition full = new PartitionPosition(P0, 0, 200, 2, null, null);
+    PartitionPosition free = new PartitionPosition(P1, 0, 100, 1, null, null);
+    List<OffsetRange> ranges =
+        new Planner(100, 2).plan(positions(full, free), Map.of(P0, 1_000L, P1, 1_000L));
+    assertEquals(List.of(new OffsetRange(P1.topic(), P1.partition(), 100, 200)), ranges);
+    PartitionPosition halted = new PartitionPosition(P1, 0, 0, 0, null, "halted");
+    assertTrue(new Planner(100, 2).plan(positions(halted), Map.of(P1, 1_000L)).isEmpty());
+  }
 }

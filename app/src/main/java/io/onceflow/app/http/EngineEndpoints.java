@@ -3,6 +3,7 @@ package io.onceflow.app.http;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.onceflow.admin.BatchStatus;
 import io.onceflow.admin.JobStatus;
+import io.onceflow.admin.KafkaEnds;
 import io.onceflow.admin.StatusReader;
 import io.onceflow.config.Secrets;
 import io.onceflow.ledger.PartitionId;
@@ -14,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 
 /**
@@ -78,17 +80,25 @@ public final class EngineEndpoints {
   }
 
   private static Optional<JobStatus> status(StatusReader reader, String job, Driver driver, long staleMs) {
-    Map<PartitionId, Long> ends = driver.endOffsets();
-    return reader.status(job, ends, staleMs);
+    return reader.status(job, new KafkaEnds(driver.endOffsets(), driver.highWatermarks()), staleMs);
   }
 
   private static Response health(Engine engine) {
     Map<String, Object> body = new LinkedHashMap<>();
     Optional<Throwable> failure = engine.failure();
-    body.put("status", failure.isEmpty() ? "UP" : "DOWN");
+    Map<PartitionId, String> halted =
+        engine.driver().map(Driver::haltedPartitions).orElse(Map.of());
+    // Halted partitions leave the process up (200): restarting it cannot bring them back, an
+    // offset reset does. The status says DEGRADED, and names them, for whoever watches.
+    body.put("status", failure.isPresent() ? "DOWN" : halted.isEmpty() ? "UP" : "DEGRADED");
     body.put("job", engine.config().jobName());
     body.put("driver", engine.driver().map(d -> d.isLeader() ? "leader" : "standby").orElse("none"));
     body.put("workers", engine.workers().isPresent());
+    if (!halted.isEmpty()) {
+      Map<String, String> named = new TreeMap<>();
+      halted.forEach((p, reason) -> named.put(p.toString(), reason));
+      body.put("haltedPartitions", named);
+    }
     failure.ifPresent(f -> body.put("error", Secrets.maskUrl(String.valueOf(f.getMessage()))));
     return Response.json(failure.isEmpty() ? 200 : 503, JsonText.of(body));
   }
