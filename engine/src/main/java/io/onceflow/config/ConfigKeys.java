@@ -241,6 +241,23 @@ public final class ConfigKeys {
                   + " or a stopping worker does not.")
           .build();
 
+  public static final ConfigKey<Long> WORKER_TASK_TIMEOUT_MS =
+      key("worker.task.timeout.ms", ConfigType.LONG)
+          .defaultValue(300_000L)
+          .validator(Validator.atLeast(1_000))
+          .doc(
+              "The longest one attempt at a task may take, reading included. Past it the attempt"
+                  + " is aborted (its transaction's connection aborted, its thread interrupted:"
+                  + " nothing of it commits), its lease released and the failure counted as the"
+                  + " job's (`worker.task.attempts`); leases are renewed only for attempts within"
+                  + " it. Five minutes by default: far above what a task within the default caps"
+                  + " takes on a slow sink, short enough that a call that never returns (an HTTP"
+                  + " call without a timeout, a deadlock in the job) stalls its partition for"
+                  + " minutes, not for as long as the process lives. A thread that ignores both"
+                  + " the interrupt and the aborted connection is reported and left; its task is"
+                  + " claimed elsewhere once its lease runs out.")
+          .build();
+
   public static final ConfigKey<Long> WORKER_SHUTDOWN_GRACE_MS =
       key("worker.shutdown.grace.ms", ConfigType.LONG)
           .defaultValue(10_000L)
@@ -346,6 +363,7 @@ public final class ConfigKeys {
           WORKER_THREADS,
           WORKER_LEASE_MS,
           WORKER_TASK_ATTEMPTS,
+          WORKER_TASK_TIMEOUT_MS,
           WORKER_SHUTDOWN_GRACE_MS,
           DRIVER_STANDBY_POLL_MS,
           KAFKA_BOOTSTRAP_SERVERS,

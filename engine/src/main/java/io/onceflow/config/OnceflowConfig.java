@@ -211,6 +211,10 @@ public final class OnceflowConfig {
     return get(ConfigKeys.SOURCE_MISSING_TOPIC);
   }
 
+  public long taskTimeoutMs() {
+    return get(ConfigKeys.WORKER_TASK_TIMEOUT_MS);
+  }
+
   public long shutdownGraceMs() {
     return get(ConfigKeys.WORKER_SHUTDOWN_GRACE_MS);
   }

@@ -22,6 +22,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import org.postgresql.PGConnection;
 
 /**
  * One attempt at one task: the commit protocol of DESIGN §3. The task's records are read before
@@ -118,12 +119,24 @@ final class TaskAttempt {
   }
 
   /**
-   * From another thread (a stopping pool): aborts the connection of the transaction in flight, if
-   * any. PostgreSQL rolls it back; the attempt's thread sees an error and gives the task back.
+   * From another thread (a stopping pool, or the lease keeper past {@code
+   * worker.task.timeout.ms}): ends the transaction in flight, if any. PostgreSQL rolls it back;
+   * the attempt's thread sees an error and gives the task back.
+   *
+   * <p>First the running statement is cancelled (a cancel request on a connection of its own):
+   * closing the socket alone leaves a backend that is busy in a statement ({@code pg_sleep}, a
+   * lock wait) running until the statement ends, holding the fence's row lock, so every next
+   * attempt at the partition would wait on it. Cancelled, the backend reads its socket again and
+   * ends the session when the abort closes it.
    */
   void abortInFlight() {
     Connection c = inFlight;
     if (c != null) {
+      try {
+        c.unwrap(PGConnection.class).cancelQuery();
+      } catch (SQLException | RuntimeException e) {
+        // Not running a statement, or already closed: the abort below is enough.
+      }
       try {
         c.abort(Runnable::run);
       } catch (SQLException | RuntimeException e) {

@@ -16,7 +16,12 @@ record TaskResult(Outcome outcome, int records, int deadLetters, Throwable error
      * A record could not be handled and the poison policy is {@code fail}: everything was rolled
      * back, and the error says which record; the worker stops.
      */
-    POISONED
+    POISONED;
+
+    /** Whether the range is committed (by this attempt or another): nothing left to retry. */
+    boolean done() {
+      return this == COMMITTED || this == ALREADY_COMMITTED;
+    }
   }
 
   static TaskResult of(Outcome outcome) {

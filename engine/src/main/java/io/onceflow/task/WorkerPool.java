@@ -20,8 +20,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -62,8 +62,11 @@ public final class WorkerPool implements AutoCloseable {
   private final AtomicLong committedTasks = new AtomicLong();
   private final AtomicLong committedRecords = new AtomicLong();
   private final AtomicInteger runningTasks = new AtomicInteger();
-  /** The tasks the threads are running now: the only leases the lease keeper renews. */
-  private final Set<ClaimedTask> inFlight = ConcurrentHashMap.newKeySet();
+  /**
+   * The attempts the threads are running now: the lease keeper renews the leases of those within
+   * {@code worker.task.timeout.ms} and aborts the others.
+   */
+  private final Map<ClaimedTask, RunningAttempt> inFlight = new ConcurrentHashMap<>();
   private final EngineMetrics metrics;
   private TopicMetadata topics;
   private volatile boolean running;
@@ -130,7 +133,14 @@ public final class WorkerPool implements AutoCloseable {
 
   private void renewLeases() {
     try {
-      queue.renewLeases(config.jobName(), workerId, config.leaseMs(), List.copyOf(inFlight));
+      List<ClaimedTask> renewable = new ArrayList<>();
+      long now = System.nanoTime();
+      inFlight.forEach((task, attempt) -> {
+        if (!attempt.timeOutIfPast(now, config.taskTimeoutMs())) {
+          renewable.add(task);
+        }
+      });
+      queue.renewLeases(config.jobName(), workerId, config.leaseMs(), renewable);
       registry.heartbeat(workerId);
       CrashPoints.reach(CrashPoint.WORKER_LEASE_RENEWED);
     } catch (RuntimeException e) {
@@ -242,6 +252,10 @@ public final class WorkerPool implements AutoCloseable {
     return config.deletedOffsetsPolicy() == DeletedOffsetsPolicy.SKIP;
   }
 
+  long taskTimeoutMs() {
+    return config.taskTimeoutMs();
+  }
+
   int maxAttempts() {
     return config.taskAttempts();
   }
@@ -276,13 +290,22 @@ public final class WorkerPool implements AutoCloseable {
   }
 
   /** A worker thread took a task; {@link #taskEnded} follows in a finally block. */
-  void taskStarted(ClaimedTask task) {
-    inFlight.add(task);
+  void taskStarted(ClaimedTask task, WorkerThread worker) {
+    inFlight.put(task, new RunningAttempt(task, worker, Thread.currentThread(), System.nanoTime()));
     runningTasks.incrementAndGet();
   }
 
+  /** Whether the running attempt at {@code task} was aborted for taking too long. */
+  boolean timedOut(ClaimedTask task) {
+    RunningAttempt attempt = inFlight.get(task);
+    return attempt != null && attempt.timedOut();
+  }
+
   void taskEnded(ClaimedTask task, long nanos) {
-    inFlight.remove(task);
+    RunningAttempt attempt = inFlight.remove(task);
+    if (attempt != null) {
+      attempt.end();
+    }
     runningTasks.decrementAndGet();
     metrics.taskProcessed(nanos);
   }

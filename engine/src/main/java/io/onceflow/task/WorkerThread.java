@@ -113,7 +113,7 @@ final class WorkerThread implements Runnable {
     ClaimedTask task = claimed.get();
     CrashPoints.reach(CrashPoint.WORKER_CLAIMED);
     long started = System.nanoTime(); // a duration for metrics only, never a decision
-    pool.taskStarted(task);
+    pool.taskStarted(task, this);
     try {
       RangeReader.Read read = reader.read(task.range(), pool.skipsDeletedOffsets());
       pool.metrics().taskRead(System.nanoTime() - started);
@@ -134,6 +134,10 @@ final class WorkerThread implements Runnable {
       }
       CrashPoints.reach(CrashPoint.WORKER_RECORDS_READ);
       TaskResult result = attempt.run(task, read.records(), read.gaps());
+      if (pool.timedOut(task) && !result.outcome().done()) {
+        timedOut(task, result.error());
+        return true;
+      }
       handle(task, result);
       if (result.outcome() == TaskResult.Outcome.COMMITTED) {
         read.gaps().forEach(
@@ -141,6 +145,10 @@ final class WorkerThread implements Runnable {
       }
       errors.reset();
     } catch (RuntimeException e) {
+      if (pool.timedOut(task) && pool.isRunning()) {
+        timedOut(task, e); // whatever the abort made the read or the job throw
+        return true;
+      }
       if (!pool.isRunning()) {
         abandonQuietly(task, e);
         return true;
@@ -186,6 +194,21 @@ final class WorkerThread implements Runnable {
       }
       case POISONED -> throw (RuntimeException) result.error(); // released by the caller
     }
+  }
+
+  /**
+   * An attempt the lease keeper aborted past {@code worker.task.timeout.ms}: nothing of it
+   * committed (its connection was aborted before COMMIT). The job did not return in time, so the
+   * failure is the job's and counts towards {@code worker.task.attempts}.
+   */
+  private void timedOut(ClaimedTask task, Throwable cause) {
+    int failures = task.failures() + 1;
+    long delay = Math.min(10_000, 200L << Math.min(failures, 6));
+    TaskTimeoutException error = new TaskTimeoutException(task, pool.taskTimeoutMs(), cause);
+    pool.metrics().taskRetried(RetryReason.JOB_FAILED);
+    log.warn("{} (failure {}/{}), rolled back; retrying in {} ms", error.getMessage(), failures,
+        pool.maxAttempts(), delay);
+    releaseQuietly(task, delay, error, true);
   }
 
   /** Gives back a task this stopping worker did not finish, claimable at once, attempt uncounted. */

@@ -25,6 +25,8 @@ import org.postgresql.PGConnection;
  * on how many records, and how each ended.
  */
 public final class MisbehavingJob implements Job<String> {
+  private static final java.util.concurrent.atomic.AtomicBoolean HUNG =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private String mode;
   private Connection log;
   private long calls;
@@ -111,6 +113,17 @@ public final class MisbehavingJob implements Job<String> {
       case "dead-letter-twice" -> {
         context.deadLetter(r, new IllegalStateException("first"));
         ignoring(() -> context.deadLetter(r, new IllegalStateException("second")));
+      }
+      // A call that never returns, once per process: the task time limit must end it.
+      case "hang-sleep" -> {
+        if (HUNG.compareAndSet(false, true)) {
+          Thread.sleep(Long.MAX_VALUE);
+        }
+      }
+      case "hang-sql" -> {
+        if (HUNG.compareAndSet(false, true)) {
+          execute(c, "SELECT pg_sleep(3600)");
+        }
       }
       default -> throw new IllegalArgumentException("unknown job.param.mode " + mode);
     }

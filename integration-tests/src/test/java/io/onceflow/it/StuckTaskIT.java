@@ -1,0 +1,77 @@
+package io.onceflow.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.onceflow.testkit.JobProcess;
+import io.onceflow.testkit.JobUnderTest;
+import io.onceflow.testkit.RealServers;
+import io.onceflow.testkit.TestDatabase;
+import io.onceflow.testkit.TestKafka;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A job whose call never returns (issue 12): before {@code worker.task.timeout.ms} the lease
+ * keeper renewed its lease as long as the process lived, and the partition stalled for good.
+ * Real {@code onceflow run} processes; ground truth is the 5,000 values the test produced, each
+ * applied once.
+ */
+@ExtendWith(RealServers.class)
+class StuckTaskIT {
+  private static final int N = 5_000;
+
+  @TempDir Path dir;
+
+  @Test
+  void aJobBlockedInAnInterruptibleCallIsAbortedAtTheTimeLimitAndRetried(TestKafka kafka, TestDatabase db)
+      throws Exception {
+    assertAbortedOnceThenExactlyOnce(kafka, db, "hang-sleep");
+  }
+
+  @Test
+  void aJobBlockedInTheDatabaseIsAbortedAtTheTimeLimitAndRetried(TestKafka kafka, TestDatabase db)
+      throws Exception {
+    assertAbortedOnceThenExactlyOnce(kafka, db, "hang-sql");
+  }
+
+  private void assertAbortedOnceThenExactlyOnce(TestKafka kafka, TestDatabase db, String mode) throws Exception {
+    String topic = kafka.createTopic(TestKafka.uniqueTopic("stuck"), 1);
+    JobUnderTest job = JobUnderTest.of(MisbehavingJob.class, kafka, db).topics(topic)
+        .set("job.name", "stuck").set("value.format", "string")
+        .set("batch.max.records.per.partition", "1000").set("worker.threads", "1")
+        .set("worker.task.timeout.ms", "3000").param("mode", mode);
+    PoisonRecordsIT.produce(kafka, topic, N, List.of(2_500L));
+    try (JobProcess p = OnceflowCommand.start(mode, "run", job.writeConfig(dir), Map.of())) {
+      job.awaitCommitted(N, Duration.ofMinutes(2), p::tail);
+      String out = p.output();
+      assertTrue(out.contains("past worker.task.timeout.ms=3000: aborting it"), out);
+      assertTrue(out.contains("was aborted after worker.task.timeout.ms=3000 ms: the job did not"
+          + " return in time") && out.contains("(failure 1/3)"), out);
+      assertEquals(0, p.terminate(Duration.ofSeconds(60)), p.tail());
+    }
+    try (Connection c = db.connect(); Statement st = c.createStatement()) {
+      assertEquals(N, count(st, "SELECT count(*) FROM seen"), "every record applied");
+      assertEquals(N, count(st, "SELECT count(DISTINCT \"offset\") FROM seen"), "each once");
+      assertEquals(0, count(st, "SELECT count(*) FROM onceflow.dead_letters"));
+      assertEquals(1, count(st, "SELECT failures FROM onceflow.tasks WHERE from_offset = 2000"),
+          "the timed-out attempt counts as the job's failure");
+    }
+    job.assertLedger();
+  }
+
+  private static long count(Statement st, String sql) throws Exception {
+    try (ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+}
