@@ -59,6 +59,18 @@ class BadInputIT {
   }
 
   @Test
+  void aPostgresUrlWhoseOptionsDropTheSafetyTimeoutsIsRefusedAndNothingIsWritten(TestKafka kafka, TestDatabase db)
+      throws Exception {
+    JobUnderTest job = job("unsafe_options", kafka, db);
+    job.set("postgres.url", db.jdbcUrl() + (db.jdbcUrl().contains("?") ? "&" : "?") + "options=-c%20lock_timeout=0");
+    String out = runExpectingFailure(job, ExitCodes.CONFIG);
+    assertTrue(out.contains("idle_in_transaction_session_timeout is 0 ms and lock_timeout is 0 ms, both must be"
+        + " " + job.config().leaseMs() + " ms (worker.lease.ms)"), out);
+    assertTrue(out.contains("remove it from the URL"), out);
+    assertNothingWritten(db);
+  }
+
+  @Test
   void anUnreachableKafkaIsNamedAndNothingIsWritten(TestKafka kafka, TestDatabase db) throws Exception {
     JobUnderTest job = job("bad_kafka", kafka, db);
     job.set("kafka.bootstrap.servers", "127.0.0.1:1");
