@@ -59,12 +59,21 @@ final class SafeConnections implements DataSource {
   @Override
   public void setLogWriter(PrintWriter out) {}
 
+  /** Ignored: pgjdbc's {@code connectTimeout} property bounds a connection attempt. */
   @Override
   public void setLoginTimeout(int seconds) {}
 
+  /**
+   * The {@code connectTimeout} in force, in seconds. A pool closing waits this long for a
+   * connection attempt still under way (0 made Hikari warn at every close).
+   */
   @Override
   public int getLoginTimeout() {
-    return 0;
+    try {
+      return Integer.parseInt(properties.getProperty("connectTimeout", "10").trim());
+    } catch (NumberFormatException e) {
+      return 10; // pgjdbc's own default
+    }
   }
 
   @Override
