@@ -308,8 +308,11 @@ public final class ConfigKeys {
           .defaultFrom("worker.threads + 3", values -> values.get(WORKER_THREADS) + 3)
           .validator(Validator.atLeast(1))
           .doc(
-              "Database connections per process. Each worker thread holds one for its task's"
-                  + " transaction, the rest renew leases and plan: at least `worker.threads`.")
+              "Database connections per process in its main pool. Each worker thread holds one"
+                  + " for its task's transaction, the rest claim tasks, plan and serve HTTP: at"
+                  + " least `worker.threads`. Besides it a worker's lease keeper has one connection"
+                  + " of its own, and a driver one for its leadership lock, so that a busy pool"
+                  + " never delays a lease renewal.")
           .build();
 
   // ---- http -------------------------------------------------------------------------------

@@ -19,14 +19,23 @@ import javax.sql.DataSource;
  * partition's fence row past its lease, because PostgreSQL ends its session and rolls back. Each
  * physical connection is checked to have them ({@link SessionSafety}); one without them is never
  * used.
+ *
+ * <p>Two pools: the main one for tasks, planning, claims and the HTTP endpoints, and one
+ * connection of its own for the lease keeper ({@link #leaseKeeper()}), so that a busy main pool
+ * cannot delay a renewal until a lease runs out.
  */
 public final class Database implements AutoCloseable {
   private final SafeConnections connections;
   private final HikariDataSource pool;
+  private final String role;
+  private final long leaseMs;
+  private HikariDataSource leaseKeeper;
 
-  private Database(SafeConnections connections, HikariDataSource pool) {
+  private Database(SafeConnections connections, HikariDataSource pool, String role, long leaseMs) {
     this.connections = connections;
     this.pool = pool;
+    this.role = role;
+    this.leaseMs = leaseMs;
   }
 
   /**
@@ -61,7 +70,7 @@ public final class Database implements AutoCloseable {
     // The probe has just shown the server answers; a server gone since fails the first use with
     // a retriable error, which start-up retries.
     config.setInitializationFailTimeout(-1);
-    return new Database(connections, new HikariDataSource(config));
+    return new Database(connections, new HikariDataSource(config), role, leaseMs);
   }
 
   private static void probe(SafeConnections connections, String url) {
@@ -100,8 +109,43 @@ public final class Database implements AutoCloseable {
     return connections.getConnection();
   }
 
+  /**
+   * The lease keeper's own connection (a pool of one, opened on first use, reopened after a
+   * failure): task threads, the driver and the HTTP endpoints holding every connection of the
+   * main pool cannot make a renewal wait.
+   *
+   * <p>A renewal gets a sixth of a lease to get through, waiting for the connection and running
+   * its statement ({@code statement_timeout}: also a wait on a row lock): the keeper renews every
+   * third of a lease, so one that fails does so, and says so, with a third of the lease still
+   * left, never by silently waiting past its end.
+   */
+  public synchronized DataSource leaseKeeper() {
+    if (leaseKeeper == null) {
+      long budgetMs = leaseRenewalBudgetMs(leaseMs);
+      HikariConfig config = new HikariConfig();
+      config.setPoolName("onceflow-" + role + "-leases");
+      config.setDataSource(connections);
+      config.setMaximumPoolSize(1);
+      config.setMinimumIdle(1);
+      config.setConnectionTimeout(budgetMs);
+      // Only autocommit renewals run here, never RESET ALL: the setting stays.
+      config.setConnectionInitSql("SET statement_timeout = " + budgetMs);
+      config.setInitializationFailTimeout(-1);
+      leaseKeeper = new HikariDataSource(config);
+    }
+    return leaseKeeper;
+  }
+
+  /** How long one lease renewal may take: a sixth of the lease, at least Hikari's 250 ms. */
+  public static long leaseRenewalBudgetMs(long leaseMs) {
+    return Math.max(250, leaseMs / 6);
+  }
+
   @Override
-  public void close() {
+  public synchronized void close() {
     pool.close();
+    if (leaseKeeper != null) {
+      leaseKeeper.close();
+    }
   }
 }

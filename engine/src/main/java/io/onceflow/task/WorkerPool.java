@@ -51,6 +51,10 @@ public final class WorkerPool implements AutoCloseable {
   private final Clock clock;
   private final TaskQueue queue;
   private final WorkerRegistry registry;
+  private final TaskQueue leases;
+  private final WorkerRegistry heartbeats;
+  /** When the last renewal was sent (nanoTime), for the warning when one fails; keeper thread only. */
+  private long lastRenewalNanos = System.nanoTime();
   private final String workerId;
   private final List<Thread> threads = new ArrayList<>();
   private final List<WorkerThread> workers = new ArrayList<>();
@@ -85,6 +89,10 @@ public final class WorkerPool implements AutoCloseable {
     this.clock = clock;
     this.queue = new TaskQueue(database.dataSource());
     this.registry = new WorkerRegistry(database.dataSource());
+    // Renewals and heartbeats on the lease keeper's own connection: a main pool busy with tasks,
+    // planning and HTTP requests must not make a renewal wait until its lease is lost.
+    this.leases = new TaskQueue(database.leaseKeeper());
+    this.heartbeats = new WorkerRegistry(database.leaseKeeper());
     this.workerId = host() + ":" + ManagementFactory.getRuntimeMXBean().getPid() + ":"
         + UUID.randomUUID().toString().substring(0, 8);
     this.leaseKeeper =
@@ -125,12 +133,17 @@ public final class WorkerPool implements AutoCloseable {
   }
 
   private void renewLeases() {
+    long sent = System.nanoTime();
     try {
-      queue.renewLeases(config.jobName(), workerId, config.leaseMs(), List.copyOf(inFlight));
-      registry.heartbeat(workerId);
+      leases.renewLeases(config.jobName(), workerId, config.leaseMs(), List.copyOf(inFlight));
+      lastRenewalNanos = sent;
+      heartbeats.heartbeat(workerId);
       CrashPoints.reach(CrashPoint.WORKER_LEASE_RENEWED);
     } catch (RuntimeException e) {
-      log.warn("Could not renew leases of worker {}: {}", workerId, e.getMessage());
+      long sinceMs = TimeUnit.NANOSECONDS.toMillis(sent - lastRenewalNanos);
+      log.warn("Could not renew the leases of worker {} ({} task(s) running; renewed last {} ms ago,"
+              + " so they run out in about {} ms unless a renewal gets through): {}",
+          workerId, inFlight.size(), sinceMs, Math.max(0, config.leaseMs() - sinceMs), e.getMessage());
     }
   }
 
