@@ -86,12 +86,7 @@ class BadInputIT {
       assertFalse(out.contains("retrying in"), "a missing right is not retried:\n" + out);
       assertNothingWritten(db);
     } finally {
-      db.close();
-      try (Connection c = java.sql.DriverManager.getConnection(
-              "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
-          Statement st = c.createStatement()) {
-        st.execute("DROP ROLE IF EXISTS " + role);
-      }
+      dropWithRole(db, role);
     }
   }
 
@@ -160,12 +155,7 @@ class BadInputIT {
         assertEquals(0, count(st, "SELECT count(*) FROM user_totals"));
       }
     } finally {
-      db.close(); // the role's grants go with the database
-      try (Connection c = java.sql.DriverManager.getConnection(
-              "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
-          Statement st = c.createStatement()) {
-        st.execute("DROP ROLE IF EXISTS " + role);
-      }
+      dropWithRole(db, role);
     }
   }
 
@@ -205,6 +195,16 @@ class BadInputIT {
       int exit = p.awaitExit(Duration.ofSeconds(90));
       assertEquals(expected, exit, p.output());
       return p.output();
+    }
+  }
+
+  /** Drops the database first: the role's grants go with it, then the role can go. */
+  private static void dropWithRole(TestDatabase db, String role) throws Exception {
+    db.close();
+    try (Connection c = java.sql.DriverManager.getConnection(
+            "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
+        Statement st = c.createStatement()) {
+      st.execute("DROP ROLE IF EXISTS " + role);
     }
   }
 

@@ -35,12 +35,12 @@ class LeaseKeeperIT {
   @Test
   void leasesAreRenewedWhileTheMainPoolIsExhausted(TestKafka kafka, TestDatabase db) throws Exception {
     String topic = kafka.createTopic(TestKafka.uniqueTopic("lease_keeper"), 1);
-    JobUnderTest job = WorkloadJobs.job("lease_keeper", BusyFirstTaskJob.class, kafka, topic, db)
+    JobUnderTest job = WorkloadJobs.job("lease_keeper", SlowAggJob.class, kafka, topic, db)
         .set("batch.max.records.per.partition", "1000")
         .set("worker.threads", "1")
         .set("postgres.pool.size", "3")
         .set("worker.lease.ms", String.valueOf(LEASE_MS))
-        .set("job.param.busy.ms", "12000");
+        .set("job.param.busy.first.task.ms", "12000");
     WorkloadJobs.produce(kafka, topic, Workload.standard(), 0, RECORDS);
     List<Connection> held = new ArrayList<>();
     try (Engine engine = Engine.start(job.config(), Engine.Role.LOCAL);
