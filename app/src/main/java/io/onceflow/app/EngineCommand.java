@@ -31,8 +31,11 @@ import picocli.CommandLine.Spec;
       "",
       "SIGTERM or Ctrl-C stops gracefully: the current tasks finish or roll back, exit code 0.",
       "",
-      "Exit codes: 0 stopped, 1 the job failed or a server was unreachable, 2 bad command line or"
-          + " configuration."
+      "A server that is down or restarting while the process starts is waited out (a WARN per"
+          + " attempt); startup.retry.max.ms bounds the wait.",
+      "",
+      "Exit codes: 0 stopped, 1 the job failed or a server refused or stayed unreachable, 2 bad"
+          + " command line or configuration."
     })
 abstract class EngineCommand implements Callable<Integer> {
   /** The variable naming the configuration file when {@code --config} is not given. */

@@ -9,7 +9,8 @@ public final class ExitCodes {
   public static final int OK = 0;
 
   /**
-   * The job failed, a server was unreachable at start, or the demo's verdict failed or timed out.
+   * The job failed, a server refused the process at start or stayed unreachable past {@code
+   * startup.retry.max.ms}, or the demo's verdict failed or timed out.
    */
   public static final int FAILURE = 1;
 

@@ -275,6 +275,21 @@ public final class ConfigKeys {
           .doc("How often a standby driver tries to take the leadership lock.")
           .build();
 
+  public static final ConfigKey<Long> STARTUP_RETRY_MAX_MS =
+      key("startup.retry.max.ms", ConfigType.LONG)
+          .validator(Validator.atLeast(0))
+          .doc(
+              "How long a starting process retries a Kafka or PostgreSQL that is unreachable or"
+                  + " restarting (connection refused or reset, `57P01` administrator shutdown,"
+                  + " `57P03` cannot connect now, a Kafka timeout) before it exits with code 1;"
+                  + " each attempt logs a WARN saying what is retried and why. Unset: for ever,"
+                  + " as a running process waits out an outage of any length, so that a process"
+                  + " (re)started during an outage does not fail where its running peers ride it"
+                  + " out; stop it with SIGTERM. `0`: give up at the first error. A bad"
+                  + " configuration, a wrong password, a missing right or an unknown database fail"
+                  + " at once either way.")
+          .build();
+
   // ---- kafka ------------------------------------------------------------------------------
 
   public static final ConfigKey<String> KAFKA_BOOTSTRAP_SERVERS =
@@ -311,8 +326,11 @@ public final class ConfigKeys {
           .defaultFrom("worker.threads + 3", values -> values.get(WORKER_THREADS) + 3)
           .validator(Validator.atLeast(1))
           .doc(
-              "Database connections per process. Each worker thread holds one for its task's"
-                  + " transaction, the rest renew leases and plan: at least `worker.threads`.")
+              "Database connections per process in its main pool. Each worker thread holds one"
+                  + " for its task's transaction, the rest claim tasks, plan and serve HTTP: at"
+                  + " least `worker.threads`. Besides it a worker's lease keeper has one connection"
+                  + " of its own, and a driver one for its leadership lock, so that a busy pool"
+                  + " never delays a lease renewal.")
           .build();
 
   // ---- http -------------------------------------------------------------------------------
@@ -366,6 +384,7 @@ public final class ConfigKeys {
           WORKER_TASK_TIMEOUT_MS,
           WORKER_SHUTDOWN_GRACE_MS,
           DRIVER_STANDBY_POLL_MS,
+          STARTUP_RETRY_MAX_MS,
           KAFKA_BOOTSTRAP_SERVERS,
           POSTGRES_URL,
           POSTGRES_USER,

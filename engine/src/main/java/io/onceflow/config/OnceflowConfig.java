@@ -223,6 +223,12 @@ public final class OnceflowConfig {
     return get(ConfigKeys.DRIVER_STANDBY_POLL_MS);
   }
 
+  /** {@code startup.retry.max.ms}: empty when start-up retries an outage for ever. */
+  public java.util.OptionalLong startupRetryMaxMs() {
+    Long max = get(ConfigKeys.STARTUP_RETRY_MAX_MS);
+    return max == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(max);
+  }
+
   // ---- kafka ------------------------------------------------------------------------------
 
   public String kafkaBootstrapServers() {

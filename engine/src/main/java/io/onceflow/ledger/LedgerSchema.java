@@ -33,9 +33,9 @@ public final class LedgerSchema {
         log.info("Ledger schema '{}' migrated to version {}", SCHEMA, result.targetSchemaVersion);
       }
     } catch (RuntimeException e) {
-      throw SqlErrors.classify(
-          "create or upgrade the ledger schema '" + SCHEMA + "' (does the user have CREATE rights?)",
-          e);
+      // The hint only where it helps: an outage (a restart ending the session) is retried.
+      String hint = SqlErrors.isMissingRight(e) ? " (does the user have CREATE rights?)" : "";
+      throw SqlErrors.classify("create or upgrade the ledger schema '" + SCHEMA + "'" + hint, e);
     }
   }
 }

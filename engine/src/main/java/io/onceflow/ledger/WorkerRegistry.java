@@ -15,7 +15,10 @@ public final class WorkerRegistry {
 
   public void register(String workerId, String job, String host, long pid, int threads) {
     update(
-        "INSERT INTO onceflow.workers (worker_id, job, host, pid, threads) VALUES (?, ?, ?, ?, ?)",
+        // The id is new at every start, so a row that exists is this start's own, from an
+        // attempt whose answer a database restart lost: start-up retries the registration.
+        "INSERT INTO onceflow.workers (worker_id, job, host, pid, threads) VALUES (?, ?, ?, ?, ?)"
+            + " ON CONFLICT (worker_id) DO NOTHING",
         "register worker " + workerId,
         workerId,
         job,

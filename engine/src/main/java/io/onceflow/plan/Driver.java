@@ -125,11 +125,8 @@ public final class Driver implements AutoCloseable {
 
   private void run() {
     try {
-      int lockKey =
-          new JobRegistry(database.dataSource())
-              .register(config.jobName(), config.sourcesDescription(), config.jobClass());
       while (running) {
-        leadOnce(lockKey);
+        leadOnce();
       }
     } catch (Throwable e) {
       if (running && failure.compareAndSet(null, e)) {
@@ -140,6 +137,26 @@ public final class Driver implements AutoCloseable {
       leader = false;
       stopped.countDown();
     }
+  }
+
+  /**
+   * Registers the job (refusing other sources under its name), then leads. The registration is in
+   * the loop, not before it, so that a database restart while the driver starts is waited out like
+   * one at any other time.
+   */
+  private void leadOnce() throws InterruptedException, SQLException {
+    int lockKey;
+    try {
+      lockKey = new JobRegistry(database.dataSource())
+          .register(config.jobName(), config.sourcesDescription(), config.jobClass());
+    } catch (OnceflowException e) {
+      if (!Retries.isRetriable(e)) {
+        throw e;
+      }
+      backOff(e);
+      return;
+    }
+    leadOnce(lockKey);
   }
 
   /** Waits for the leadership, then plans until it is lost or the driver stops. */
@@ -176,12 +193,17 @@ public final class Driver implements AutoCloseable {
       if (!Retries.isRetriable(e)) {
         throw e;
       }
-      long delay = outage.next();
-      log.warn("Driver of job '{}' hit a retriable error (attempt {}/unbounded: a driver waits out"
-              + " an outage), retrying in {} ms: {}",
-          config.jobName(), outage.attempts(), delay, e.getMessage());
-      sleep(delay);
+      backOff(e);
     }
+  }
+
+  /** Waits out a retriable error: logs it and backs off. */
+  private void backOff(Exception e) throws InterruptedException {
+    long delay = outage.next();
+    log.warn("Driver of job '{}' hit a retriable error (attempt {}/unbounded: a driver waits out"
+            + " an outage), retrying in {} ms: {}",
+        config.jobName(), outage.attempts(), delay, e.getMessage());
+    sleep(delay);
   }
 
   private void planWhileLeading(KafkaPartitions kafka, TopicMetadata topics, Leadership leadership)

@@ -23,7 +23,10 @@ import org.slf4j.LoggerFactory;
  * One process of a job: a driver, a worker pool, or both (local mode).
  *
  * <p>{@link #start} checks everything it can before it writes anything: the job class loads, Kafka
- * answers, PostgreSQL answers; only then does it create or upgrade the ledger and start.
+ * answers, PostgreSQL answers with the safety timeouts in force; only then does it create or
+ * upgrade the ledger and start. A server that is away or restarting meanwhile is waited out
+ * ({@link StartupRetry}, {@code startup.retry.max.ms}); the driver's registration of the job and
+ * its leadership attempts are part of its own loop, which waits out outages at any time.
  *
  * <p>Thread-safe: {@link #stop()} may be called from a shutdown hook while another thread waits
  * in {@link #awaitTermination()}.
@@ -68,22 +71,28 @@ public final class Engine implements AutoCloseable {
   public static Engine start(OnceflowConfig config, Role role, EngineMetrics metrics) {
     log.info("Starting {} of job '{}' with\n{}", role.name().toLowerCase(), config.jobName(), config.describe());
     Supplier<Job<?>> jobs = role.works ? JobLoader.load(config.jobClass(), config.jobJar()) : null;
-    String clusterId = KafkaProbe.clusterId(config.kafkaAdminProperties(), KAFKA_PROBE_TIMEOUT_MS);
+    StartupRetry retry = StartupRetry.forJob(config.jobName(), config.startupRetryMaxMs());
+    String clusterId =
+        retry.call("reach Kafka", () -> KafkaProbe.clusterId(config.kafkaAdminProperties(), KAFKA_PROBE_TIMEOUT_MS));
     log.info("Kafka cluster {} at {}", clusterId, config.kafkaBootstrapServers());
     Database database =
-        Database.open(
-            config.postgresUrl(),
-            config.postgresProperties(),
-            config.postgresPoolSize(),
-            config.leaseMs(),
-            role.name().toLowerCase() + "-" + config.jobName());
+        retry.call(
+            "connect to PostgreSQL",
+            () ->
+                Database.open(
+                    config.postgresUrl(),
+                    config.postgresProperties(),
+                    config.postgresPoolSize(),
+                    config.leaseMs(),
+                    role.name().toLowerCase() + "-" + config.jobName()));
     try {
-      LedgerSchema.migrate(database.dataSource());
+      retry.run("create or upgrade the ledger", () -> LedgerSchema.migrate(database.dataSource()));
       log.info("Ledger ready at {}", Secrets.maskUrl(config.postgresUrl()));
       if (role.works) {
         // Before anything starts: a worker must not run its job class on another pipeline's
         // ranges filed under the same job name (a driver refuses the same mismatch itself).
-        new JobRegistry(database.dataSource()).refuseOtherSources(config.jobName(), config.sourcesDescription());
+        retry.run("look up the job in the ledger", () -> new JobRegistry(database.dataSource())
+            .refuseOtherSources(config.jobName(), config.sourcesDescription()));
       }
       Driver driver = role.drives ? new Driver(config, database, metrics) : null;
       WorkerPool workers =
@@ -92,11 +101,14 @@ public final class Engine implements AutoCloseable {
       if (driver != null && workers != null) {
         driver.whenPlanned(workers::newWorkMayBeClaimable); // no idle wait for a new batch
       }
+      if (workers != null) {
+        // Registering the worker is the first thing start() does, before any thread runs: a
+        // failed registration leaves nothing to undo. The driver starts after it, so a worker
+        // that cannot start leaves no driver thread behind either.
+        retry.run("register the worker", workers::start);
+      }
       if (driver != null) {
         driver.start();
-      }
-      if (workers != null) {
-        workers.start();
       }
       return engine;
     } catch (RuntimeException e) {

@@ -53,6 +53,10 @@ public final class WorkerPool implements AutoCloseable {
   private final Clock clock;
   private final TaskQueue queue;
   private final WorkerRegistry registry;
+  private final TaskQueue leases;
+  private final WorkerRegistry heartbeats;
+  /** When the last renewal was sent (nanoTime), for the warning when one fails; keeper thread only. */
+  private long lastRenewalNanos = System.nanoTime();
   private final String workerId;
   private final List<Thread> threads = new ArrayList<>();
   private final List<WorkerThread> workers = new ArrayList<>();
@@ -91,6 +95,10 @@ public final class WorkerPool implements AutoCloseable {
     this.clock = clock;
     this.queue = new TaskQueue(database.dataSource());
     this.registry = new WorkerRegistry(database.dataSource());
+    // Renewals and heartbeats on the lease keeper's own connection: a main pool busy with tasks,
+    // planning and HTTP requests must not make a renewal wait until its lease is lost.
+    this.leases = new TaskQueue(database.leaseKeeper());
+    this.heartbeats = new WorkerRegistry(database.leaseKeeper());
     this.workerId = host() + ":" + ManagementFactory.getRuntimeMXBean().getPid() + ":"
         + UUID.randomUUID().toString().substring(0, 8);
     this.leaseKeeper =
@@ -132,19 +140,23 @@ public final class WorkerPool implements AutoCloseable {
   }
 
   private void renewLeases() {
+    long sent = System.nanoTime();
     try {
       List<ClaimedTask> renewable = new ArrayList<>();
-      long now = System.nanoTime();
       inFlight.forEach((task, attempt) -> {
-        if (!attempt.timeOutIfPast(now, config.taskTimeoutMs())) {
+        if (!attempt.timeOutIfPast(sent, config.taskTimeoutMs())) {
           renewable.add(task);
         }
       });
-      queue.renewLeases(config.jobName(), workerId, config.leaseMs(), renewable);
-      registry.heartbeat(workerId);
+      leases.renewLeases(config.jobName(), workerId, config.leaseMs(), renewable);
+      lastRenewalNanos = sent;
+      heartbeats.heartbeat(workerId);
       CrashPoints.reach(CrashPoint.WORKER_LEASE_RENEWED);
     } catch (RuntimeException e) {
-      log.warn("Could not renew leases of worker {}: {}", workerId, e.getMessage());
+      long sinceMs = TimeUnit.NANOSECONDS.toMillis(sent - lastRenewalNanos);
+      log.warn("Could not renew the leases of worker {} ({} task(s) running; renewed last {} ms ago,"
+              + " so they run out in about {} ms unless a renewal gets through): {}",
+          workerId, inFlight.size(), sinceMs, Math.max(0, config.leaseMs() - sinceMs), e.getMessage());
     }
   }
 

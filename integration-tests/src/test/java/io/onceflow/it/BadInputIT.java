@@ -54,14 +54,59 @@ class BadInputIT {
   void anUnreachablePostgresIsNamedWithItsAddress(TestKafka kafka, TestDatabase db) throws Exception {
     JobUnderTest job = job("bad_pg", kafka, db);
     job.set("postgres.url", "jdbc:postgresql://127.0.0.1:1/nowhere?user=postgres");
+    job.set("startup.retry.max.ms", "0"); // a refused connection is also a restart: retried unless told not to
     String out = runExpectingFailure(job, -1);
     assertTrue(out.contains("Cannot connect to PostgreSQL at jdbc:postgresql://127.0.0.1:1/nowhere"), out);
+  }
+
+  @Test
+  void anUnknownDatabaseFailsAtOnceThoughStartUpRetriesOutages(TestKafka kafka, TestDatabase db) throws Exception {
+    JobUnderTest job = job("unknown_db", kafka, db);
+    job.set("postgres.url", db.jdbcUrl().replace(db.name(), "onceflow_no_such_database"));
+    String out = runExpectingFailure(job, -1);
+    assertTrue(out.contains("Cannot connect to PostgreSQL at") && out.contains("onceflow_no_such_database")
+        && out.contains("does not exist"), out);
+    assertFalse(out.contains("retrying in"), "a refusal is not retried:\n" + out);
+  }
+
+  @Test
+  void aUserWithoutTheRightToCreateTheLedgerFailsAtOnceNamingTheRight(TestKafka kafka, TestDatabase db)
+      throws Exception {
+    String role = "onceflow_nocreate_" + Long.toHexString(System.nanoTime());
+    JobUnderTest job = job("no_create", kafka, db);
+    try (Connection c = db.connect(); Statement st = c.createStatement()) {
+      st.execute("CREATE ROLE " + role + " LOGIN");
+      st.execute("REVOKE CREATE ON DATABASE " + db.name() + " FROM PUBLIC");
+    }
+    try {
+      job.set("postgres.url", db.jdbcUrl().replace("user=postgres", "user=" + role));
+      String out = runExpectingFailure(job, -1);
+      assertTrue(out.contains("Could not create or upgrade the ledger schema 'onceflow' (does the user have CREATE"
+          + " rights?)") && out.contains("permission denied for database"), out);
+      assertFalse(out.contains("retrying in"), "a missing right is not retried:\n" + out);
+      assertNothingWritten(db);
+    } finally {
+      dropWithRole(db, role);
+    }
+  }
+
+  @Test
+  void aPostgresUrlWhoseOptionsDropTheSafetyTimeoutsIsRefusedAndNothingIsWritten(TestKafka kafka, TestDatabase db)
+      throws Exception {
+    JobUnderTest job = job("unsafe_options", kafka, db);
+    job.set("postgres.url", db.jdbcUrl() + (db.jdbcUrl().contains("?") ? "&" : "?") + "options=-c%20lock_timeout=0");
+    String out = runExpectingFailure(job, ExitCodes.CONFIG);
+    assertTrue(out.contains("idle_in_transaction_session_timeout is 0 ms and lock_timeout is 0 ms, both must be"
+        + " " + job.config().leaseMs() + " ms (worker.lease.ms)"), out);
+    assertTrue(out.contains("remove it from the URL"), out);
+    assertNothingWritten(db);
   }
 
   @Test
   void anUnreachableKafkaIsNamedAndNothingIsWritten(TestKafka kafka, TestDatabase db) throws Exception {
     JobUnderTest job = job("bad_kafka", kafka, db);
     job.set("kafka.bootstrap.servers", "127.0.0.1:1");
+    job.set("startup.retry.max.ms", "0"); // no answer is also a restarting broker: retried unless told not to
     String out = runExpectingFailure(job, -1);
     assertTrue(out.contains("Cannot reach Kafka at 127.0.0.1:1"), out);
     assertNothingWritten(db);
@@ -110,12 +155,7 @@ class BadInputIT {
         assertEquals(0, count(st, "SELECT count(*) FROM user_totals"));
       }
     } finally {
-      db.close(); // the role's grants go with the database
-      try (Connection c = java.sql.DriverManager.getConnection(
-              "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
-          Statement st = c.createStatement()) {
-        st.execute("DROP ROLE IF EXISTS " + role);
-      }
+      dropWithRole(db, role);
     }
   }
 
@@ -155,6 +195,16 @@ class BadInputIT {
       int exit = p.awaitExit(Duration.ofSeconds(90));
       assertEquals(expected, exit, p.output());
       return p.output();
+    }
+  }
+
+  /** Drops the database first: the role's grants go with it, then the role can go. */
+  private static void dropWithRole(TestDatabase db, String role) throws Exception {
+    db.close();
+    try (Connection c = java.sql.DriverManager.getConnection(
+            "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
+        Statement st = c.createStatement()) {
+      st.execute("DROP ROLE IF EXISTS " + role);
     }
   }
 
