@@ -192,8 +192,9 @@ class OperationsIT {
       assertTrue(dom.contains(topic + "-" + p), "partition " + p + " is rendered");
     }
     Matcher lagRow = Pattern.compile("<td class=\"l\">" + Pattern.quote(topic) + "-0</td>"
-        + "<td>[0-9,]+</td><td>[0-9,]+</td><td class=\"lag\"[^>]*>0</td>").matcher(dom);
-    assertTrue(lagRow.find(), "partition 0's row shows committed, end and a lag of 0:\n" + dom);
+        + "<td>[0-9,]+</td><td>[0-9,]+</td><td>[0-9,]+</td><td class=\"lag\"[^>]*>0</td>").matcher(dom);
+    assertTrue(lagRow.find(),
+        "partition 0's row shows committed, end, high watermark and a lag of 0:\n" + dom);
     assertTrue(dom.contains("<path d=\"M"), "the chart has a line");
     assertTrue(Pattern.compile("id=\"updated\">updated \\d").matcher(dom).find(), "the header shows the read time");
     Chromium.screenshot(base + "/", Path.of("target", "status-page.png"), 900);
