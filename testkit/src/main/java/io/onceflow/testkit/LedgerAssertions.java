@@ -30,6 +30,15 @@ import java.util.Map;
  * starts a partition afresh: tasks of batches up to its {@code after_batch} are history before the
  * reset, so I1 and I3 are checked on what was planned after it.
  *
+ * <p>Ledger retention ({@code ledger.retention.ms}) deletes whole committed batches, oldest first,
+ * and records where it stopped: {@code onceflow.retention.through_batch} for the job, {@code
+ * onceflow.retention_partitions.pruned_until} per partition. I1 is then checked from {@code
+ * pruned_until} (when it was pruned after the partition's last reset) instead of {@code
+ * start_offset}; a dead letter or a gap of a pruned batch lay in a committed range by construction
+ * (only batches whose every task committed are pruned), so it is checked against the partition's
+ * pruned prefix; and no batch or task at or below the job's watermark may be left (the pruned part
+ * is a prefix).
+ *
  * Whether the sink holds exactly the effects of those ranges (the rest of I2) is for the test to
  * check against ground truth computed without the engine.
  */
@@ -38,6 +47,10 @@ public final class LedgerAssertions {
   private static final String LAST_RESET_OF_PARTITION =
       "coalesce((SELECT max(r.after_batch) FROM onceflow.offset_resets r WHERE r.job = t.job"
           + " AND r.topic = t.topic AND r.partition = t.partition), 0)";
+
+  /** SQL: the job's pruning watermark (every batch up to it deleted), or 0. */
+  private static final String PRUNED_THROUGH =
+      "coalesce((SELECT p.through_batch FROM onceflow.retention p WHERE p.job = ?), 0)";
 
   private LedgerAssertions() {}
 
@@ -50,6 +63,9 @@ public final class LedgerAssertions {
       checkGaps(c, job, problems);
     }
     checkPlansUnchanged(c, job, problems);
+    if (hasRetentionTables(c)) {
+      checkPrunedPrefix(c, job, problems);
+    }
     if (!problems.isEmpty()) {
       throw new AssertionError(
           "Ledger of job '" + job + "' breaks its invariants:\n  " + String.join("\n  ", problems));
@@ -73,6 +89,15 @@ public final class LedgerAssertions {
         job);
   }
 
+  /** Task rows ledger retention deleted for the job, per its watermark; 0 when none. */
+  public static long prunedTasks(Connection c, String job) throws SQLException {
+    if (!hasRetentionTables(c)) {
+      return 0;
+    }
+    return single(
+        c, "SELECT coalesce(sum(tasks_pruned), 0) FROM onceflow.retention WHERE job = ?", job);
+  }
+
   private record Task(long batch, long from, long until, String state) {}
 
   private static void checkContiguity(Connection c, String job, List<String> problems)
@@ -85,6 +110,30 @@ public final class LedgerAssertions {
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
           offsets.put(rs.getString(1) + "-" + rs.getInt(2), new long[] {rs.getLong(3), rs.getLong(4)});
+        }
+      }
+    }
+    if (hasRetentionTables(c)) {
+      // History pruned after the partition's last reset: the kept part starts where it stopped.
+      try (PreparedStatement s =
+          c.prepareStatement(
+              "SELECT t.topic, t.partition, t.pruned_until FROM onceflow.retention_partitions t"
+                  + " WHERE t.job = ? AND t.through_batch > " + LAST_RESET_OF_PARTITION)) {
+        s.setString(1, job);
+        try (ResultSet rs = s.executeQuery()) {
+          while (rs.next()) {
+            String partition = rs.getString(1) + "-" + rs.getInt(2);
+            long[] o = offsets.get(partition);
+            long prunedUntil = rs.getLong(3);
+            if (o == null) {
+              problems.add("I1: pruned history of " + partition + " has no offsets row");
+            } else if (prunedUntil < o[0] || prunedUntil > o[1]) {
+              problems.add("I1: " + partition + " is pruned up to " + prunedUntil + ", outside its"
+                  + " committed history [" + o[0] + "," + o[1] + ")");
+            } else {
+              o[0] = prunedUntil;
+            }
+          }
         }
       }
     }
@@ -151,7 +200,8 @@ public final class LedgerAssertions {
                 + " WHERE d.job = ? AND NOT EXISTS (SELECT 1 FROM onceflow.tasks t"
                 + "  WHERE t.job = d.job AND t.topic = d.topic AND t.partition = d.partition"
                 + "  AND t.state = 'committed' AND d.\"offset\" >= t.from_offset"
-                + "  AND d.\"offset\" < t.until_offset)")) {
+                + "  AND d.\"offset\" < t.until_offset)"
+                + (hasRetentionTables(c) ? " AND NOT " + IN_PRUNED_PREFIX.formatted("d", "d.\"offset\" + 1") : ""))) {
       s.setString(1, job);
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
@@ -175,6 +225,52 @@ public final class LedgerAssertions {
     }
   }
 
+  /**
+   * SQL over a row {@code %1$s} with job, batch_id, topic and partition: its batch was pruned (so
+   * it lay in a committed range) and it ends ({@code %2$s}, exclusive) within its partition's
+   * pruned prefix.
+   */
+  private static final String IN_PRUNED_PREFIX =
+      "EXISTS (SELECT 1 FROM onceflow.retention p JOIN onceflow.retention_partitions rp"
+          + " ON rp.job = p.job WHERE p.job = %1$s.job AND %1$s.batch_id <= p.through_batch"
+          + " AND rp.topic = %1$s.topic AND rp.partition = %1$s.partition"
+          + " AND %2$s <= rp.pruned_until)";
+
+  /**
+   * Ledger retention deletes whole batches, oldest first: no batch and no task at or below the
+   * job's watermark may be left, and the watermark lies below the newest batch.
+   */
+  private static void checkPrunedPrefix(Connection c, String job, List<String> problems)
+      throws SQLException {
+    long through = single(c, "SELECT " + PRUNED_THROUGH, job);
+    if (through == 0) {
+      return;
+    }
+    long batches =
+        single(c, "SELECT count(*) FROM onceflow.batches WHERE job = ? AND batch_id <= " + through, job);
+    long tasks =
+        single(c, "SELECT count(*) FROM onceflow.tasks WHERE job = ? AND batch_id <= " + through, job);
+    if (batches != 0 || tasks != 0) {
+      problems.add("retention: the job is pruned through batch " + through + " but " + batches
+          + " batch(es) and " + tasks + " task(s) at or below it are left");
+    }
+    long newest = single(c, "SELECT coalesce(max(batch_id), 0) FROM onceflow.batches WHERE job = ?", job);
+    if (newest <= through) {
+      problems.add("retention: the newest batch " + newest + " is not above the pruning watermark "
+          + through + " (the next batch id would be reused)");
+    }
+  }
+
+  /** Ledgers created before retention (migration V6) have no {@code onceflow.retention}. */
+  private static boolean hasRetentionTables(Connection c) throws SQLException {
+    try (PreparedStatement s =
+            c.prepareStatement("SELECT to_regclass('onceflow.retention_partitions') IS NOT NULL");
+        ResultSet rs = s.executeQuery()) {
+      rs.next();
+      return rs.getBoolean(1);
+    }
+  }
+
   /** Ledgers created before gaps were recorded have no {@code onceflow.gaps}. */
   private static boolean hasGapsTable(Connection c) throws SQLException {
     try (PreparedStatement s = c.prepareStatement("SELECT to_regclass('onceflow.gaps') IS NOT NULL");
@@ -195,7 +291,8 @@ public final class LedgerAssertions {
             + " its batch' FROM onceflow.gaps g WHERE g.job = ? AND NOT EXISTS (SELECT 1 FROM"
             + " onceflow.tasks t WHERE t.job = g.job AND t.batch_id = g.batch_id AND t.topic ="
             + " g.topic AND t.partition = g.partition AND t.state = 'committed' AND g.from_offset"
-            + " >= t.from_offset AND g.until_offset <= t.until_offset)");
+            + " >= t.from_offset AND g.until_offset <= t.until_offset)"
+            + (hasRetentionTables(c) ? " AND NOT " + IN_PRUNED_PREFIX.formatted("g", "g.until_offset") : ""));
     report(
         c,
         job,
