@@ -1,11 +1,19 @@
 package io.onceflow.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.onceflow.api.LedgerInconsistencyException;
+import io.onceflow.api.OffsetRange;
 import io.onceflow.it.OnceflowCommand.Run;
+import io.onceflow.ledger.ClaimedTask;
+import io.onceflow.ledger.Database;
+import io.onceflow.ledger.LedgerRetention;
+import io.onceflow.ledger.LedgerSchema;
+import io.onceflow.ledger.TaskFence;
 import io.onceflow.testkit.JobProcess;
 import io.onceflow.testkit.JobUnderTest;
 import io.onceflow.testkit.LedgerAssertions;
@@ -223,6 +231,57 @@ class LedgerRetentionIT {
     assertEquals((long) PARTITIONS * perPartition, single(db, "SELECT count(*) FROM seen"));
     assertEquals(0, single(db, "SELECT count(*) FROM seen WHERE value NOT LIKE '%' || partition || ':' || \"offset\""));
     job.assertLedger();
+  }
+
+  /**
+   * The pruner on a ledger written by hand: it deletes only the batches below both the first
+   * batch with an uncommitted task and the newest batch, records where each partition's kept
+   * history starts, and a late attempt at a pruned task is told "already committed" while a
+   * missing task the pruner never saw is still an inconsistency.
+   */
+  @Test
+  void prunesOnlyBelowTheFirstUncommittedAndTheNewestBatch(TestDatabase db) throws Exception {
+    String job = "retention_unit";
+    try (Database database = Database.open(db.jdbcUrl(), new Properties(), 2, 5000, "retention-test")) {
+      LedgerSchema.migrate(database.dataSource()); // Flyway needs both connections of the pool
+      pruneAHandWrittenLedger(database, db, job);
+    }
+  }
+
+  private static void pruneAHandWrittenLedger(Database database, TestDatabase db, String job) throws Exception {
+    try (Connection c = database.connection();
+        Statement s = c.createStatement()) {
+      s.execute("INSERT INTO onceflow.jobs (job, sources, job_class) VALUES ('" + job + "', 'topics:t', 'X')");
+      s.execute("INSERT INTO onceflow.offsets (job, topic, partition, start_offset, until_offset) VALUES"
+          + " ('" + job + "', 't', 0, 0, 30), ('" + job + "', 't', 1, 0, 0)");
+      s.execute("INSERT INTO onceflow.batches (job, batch_id, epoch, task_count, offset_count) VALUES"
+          + " ('" + job + "', 1, 1, 1, 10), ('" + job + "', 2, 1, 1, 10), ('" + job + "', 3, 1, 1, 5),"
+          + " ('" + job + "', 4, 1, 1, 10)");
+      // t-0: batches 1, 2, 4 committed an hour ago; t-1: batch 3 still planned
+      s.execute("INSERT INTO onceflow.tasks (job, batch_id, topic, partition, from_offset, until_offset,"
+          + " state, committed_at, records) VALUES"
+          + " ('" + job + "', 1, 't', 0, 0, 10, 'committed', now() - interval '1 hour', 10),"
+          + " ('" + job + "', 2, 't', 0, 10, 20, 'committed', now() - interval '1 hour', 10),"
+          + " ('" + job + "', 4, 't', 0, 20, 30, 'committed', now() - interval '1 hour', 10),"
+          + " ('" + job + "', 3, 't', 1, 0, 5, 'planned', NULL, NULL)");
+      LedgerAssertions.assertInvariants(c, job);
+
+      LedgerRetention.Pruned pruned = new LedgerRetention(1).prune(c, job, 0, () -> true);
+      assertEquals(2, pruned.batches(), "batches 1 and 2: below the planned batch 3 and the newest, 4");
+      assertEquals(2, pruned.tasks());
+      assertEquals(2, pruned.transactions(), "one batch per transaction with chunk.rows=1");
+      assertEquals(2, pruned.throughBatch());
+      assertEquals(2, single(db, "SELECT count(*) FROM onceflow.tasks"));
+      assertEquals(20, single(db, "SELECT pruned_until FROM onceflow.retention_partitions WHERE partition = 0"));
+      assertEquals(0, single(db, "SELECT count(*) FROM onceflow.retention_partitions WHERE partition = 1"));
+      LedgerAssertions.assertInvariants(c, job); // t-0 checked from 20, t-1 from its start
+      assertEquals(0, new LedgerRetention(1).prune(c, job, 0, () -> true).batches(), "nothing more to prune");
+
+      ClaimedTask late = new ClaimedTask(job, 1, new OffsetRange("t", 0, 0, 10), 2, 0);
+      assertEquals(TaskFence.Miss.ALREADY_COMMITTED, TaskFence.classifyMiss(c, late));
+      ClaimedTask neverPlanned = new ClaimedTask(job, 9, new OffsetRange("t", 0, 0, 10), 1, 0);
+      assertThrows(LedgerInconsistencyException.class, () -> TaskFence.classifyMiss(c, neverPlanned));
+    }
   }
 
   private static JobUnderTest smallBatches(TestKafka kafka, String topic, TestDatabase db, String name) {
