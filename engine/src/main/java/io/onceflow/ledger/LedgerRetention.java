@@ -15,7 +15,9 @@ import java.util.function.BooleanSupplier;
 /**
  * Deletes a job's old committed history ({@code ledger.retention.ms}, {@code onceflow ledger
  * prune}): whole batches, oldest first, with their tasks, in transactions of at most {@code
- * chunkRows} task rows; then worker rows whose last sign of life is older than the retention.
+ * chunkRows} task rows; then worker rows that stopped longer ago than the retention, or whose
+ * heartbeat has been silent longer than the retention and at least an hour ({@link
+ * #LIVE_WORKER_SILENCE_MS}).
  *
  * <p>A batch is pruned when it is older than the retention, every one of its tasks committed
  * longer ago than that, and it lies below both the job's first batch with an uncommitted task and
@@ -98,10 +100,20 @@ public final class LedgerRetention {
           + " batches_pruned = batches_pruned + ?, tasks_pruned = tasks_pruned + ?,"
           + " last_pruned_at = now() WHERE job = ?";
 
+  /**
+   * A worker that has not stopped is pruned only once its heartbeat (every lease / 3) is silent
+   * this long, whatever the retention: a shorter retention ({@code --older-than 0}) must not delete
+   * the row of a worker that may still run. Its heartbeat would then update nothing, the worker
+   * would be invisible to the status page and to the offset reset's "are workers running" check.
+   */
+  static final long LIVE_WORKER_SILENCE_MS = 60 * 60 * 1000;
+
   private static final String DELETE_WORKERS =
       "DELETE FROM onceflow.workers WHERE worker_id IN (SELECT worker_id FROM onceflow.workers"
-          + " WHERE job = ? AND greatest(heartbeat_at, coalesce(stopped_at, heartbeat_at))"
-          + "  < now() - ? * interval '1 millisecond' LIMIT ?)";
+          + " WHERE job = ? AND CASE WHEN stopped_at IS NOT NULL"
+          + "  THEN stopped_at < now() - ? * interval '1 millisecond'"
+          + "  ELSE heartbeat_at < now() - greatest(?, " + LIVE_WORKER_SILENCE_MS + ")"
+          + "   * interval '1 millisecond' END LIMIT ?)";
 
   private static final String RECORD_WORKERS =
       "UPDATE onceflow.retention SET workers_pruned = workers_pruned + ?, last_pruned_at = now()"
@@ -309,7 +321,8 @@ public final class LedgerRetention {
     try (PreparedStatement s = c.prepareStatement(DELETE_WORKERS)) {
       s.setString(1, job);
       s.setLong(2, olderThanMs);
-      s.setInt(3, chunkRows);
+      s.setLong(3, olderThanMs);
+      s.setInt(4, chunkRows);
       deleted = s.executeUpdate();
     }
     if (deleted > 0) {

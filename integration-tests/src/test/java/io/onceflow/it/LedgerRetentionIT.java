@@ -264,12 +264,19 @@ class LedgerRetentionIT {
           + " ('" + job + "', 2, 't', 0, 10, 20, 'committed', now() - interval '1 hour', 10),"
           + " ('" + job + "', 4, 't', 0, 20, 30, 'committed', now() - interval '1 hour', 10),"
           + " ('" + job + "', 3, 't', 1, 0, 5, 'planned', NULL, NULL)");
+      s.execute("INSERT INTO onceflow.workers (worker_id, job, host, pid, threads, heartbeat_at, stopped_at) VALUES"
+          + " ('live', '" + job + "', 'h', 1, 1, now() - interval '10 minutes', NULL),"
+          + " ('stopped', '" + job + "', 'h', 2, 1, now() - interval '1 minute', now() - interval '1 minute'),"
+          + " ('dead', '" + job + "', 'h', 3, 1, now() - interval '2 hours', NULL)");
       LedgerAssertions.assertInvariants(c, job);
 
       LedgerRetention.Pruned pruned = new LedgerRetention(1).prune(c, job, 0, () -> true);
+      assertEquals(2, pruned.workers(), "the stopped and the long-silent worker");
+      assertEquals(1, single(db, "SELECT count(*) FROM onceflow.workers WHERE worker_id = 'live'"),
+          "a worker silent for less than an hour may still run: its row stays at any retention");
       assertEquals(2, pruned.batches(), "batches 1 and 2: below the planned batch 3 and the newest, 4");
       assertEquals(2, pruned.tasks());
-      assertEquals(2, pruned.transactions(), "one batch per transaction with chunk.rows=1");
+      assertEquals(4, pruned.transactions(), "one batch, or one worker row, per transaction with chunk.rows=1");
       assertEquals(2, pruned.throughBatch());
       assertEquals(2, single(db, "SELECT count(*) FROM onceflow.tasks"));
       assertEquals(20, single(db, "SELECT pruned_until FROM onceflow.retention_partitions WHERE partition = 0"));
