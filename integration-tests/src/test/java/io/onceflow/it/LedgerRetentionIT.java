@@ -14,6 +14,7 @@ import io.onceflow.ledger.Database;
 import io.onceflow.ledger.LedgerRetention;
 import io.onceflow.ledger.LedgerSchema;
 import io.onceflow.ledger.TaskFence;
+import io.onceflow.runtime.Engine;
 import io.onceflow.testkit.JobProcess;
 import io.onceflow.testkit.JobUnderTest;
 import io.onceflow.testkit.LedgerAssertions;
@@ -194,6 +195,28 @@ class LedgerRetentionIT {
     assertTrue(newestBatch(db) > planned, "batch ids continue after the pruned ones");
     assertSinkMatchesGroundTruth(db, topic, perPartition + 30);
     job.assertLedger();
+
+    // An offset reset after pruning: the pruned prefix belongs to the history before the reset,
+    // the checks start at the new position, and a later pruning moves them on from there.
+    int skippedFrom = perPartition + 30;
+    int skippedUntil = perPartition + 60;
+    produce(kafka, topic, skippedFrom, skippedUntil);
+    Run reset = OnceflowCommand.run("offsets", "reset", "-c", config.toString(), "--to", "latest", "--execute");
+    assertEquals(0, reset.exit(), reset.out() + reset.err());
+    job.assertLedger();
+    produce(kafka, topic, skippedUntil, skippedUntil + 30);
+    runUntilEveryPartitionIsAt(job, db, skippedUntil + 30); // committedOffsets counts from the reset
+    job.assertLedger();
+    Run afterReset = OnceflowCommand.run("ledger", "prune", "-c", config.toString(), "--older-than", "0");
+    assertEquals(0, afterReset.exit(), afterReset.out() + afterReset.err());
+    assertTrue(afterReset.out().contains("Pruned job"), afterReset.out());
+    job.assertLedger();
+    assertEquals(PARTITIONS, single(db, "SELECT count(*) FROM onceflow.retention_partitions r"
+        + " WHERE r.through_batch > (SELECT max(after_batch) FROM onceflow.offset_resets)"),
+        "every partition pruned past its reset");
+    assertEquals((long) PARTITIONS * (skippedFrom + 30), single(db, "SELECT count(*) FROM seen"));
+    assertEquals(0, single(db, "SELECT count(*) FROM seen WHERE \"offset\" >= " + skippedFrom
+        + " AND \"offset\" < " + skippedUntil), "the reset skipped them");
   }
 
   @Test
@@ -288,6 +311,18 @@ class LedgerRetentionIT {
       assertEquals(TaskFence.Miss.ALREADY_COMMITTED, TaskFence.classifyMiss(c, late));
       ClaimedTask neverPlanned = new ClaimedTask(job, 9, new OffsetRange("t", 0, 0, 10), 1, 0);
       assertThrows(LedgerInconsistencyException.class, () -> TaskFence.classifyMiss(c, neverPlanned));
+    }
+  }
+
+  private static void runUntilEveryPartitionIsAt(JobUnderTest job, TestDatabase db, long offset)
+      throws Exception {
+    try (Engine engine = Engine.start(job.config(), Engine.Role.LOCAL)) {
+      long deadline = System.nanoTime() + TIMEOUT.toNanos();
+      while (single(db, "SELECT min(until_offset) FROM onceflow.offsets") < offset || pending(db) > 0) {
+        assertTrue(System.nanoTime() < deadline && engine.failure().isEmpty(),
+            "not at " + offset + ": " + engine.failure().map(Throwable::toString).orElse("still running"));
+        TimeUnit.MILLISECONDS.sleep(100);
+      }
     }
   }
 
