@@ -145,7 +145,7 @@ public final class LedgerRetention {
   /**
    * Deletes the job's history older than {@code olderThanMs}, one small transaction at a time,
    * until nothing is left to prune or {@code keepGoing} says stop (checked between transactions).
-   * Leaves {@code c} in autocommit mode.
+   * Leaves {@code c} in autocommit mode when it returns; after an error, close it.
    *
    * @throws io.onceflow.api.OnceflowException classified ({@link SqlErrors}) when a statement fails;
    *     what earlier transactions deleted stays deleted, and recorded
@@ -187,11 +187,12 @@ public final class LedgerRetention {
           workers += deleted;
           transactions++;
         }
+        c.setAutoCommit(true);
       } catch (SQLException | RuntimeException e) {
+        // Not back to autocommit here: on a broken connection that would throw a bare "connection
+        // is closed" over the retriable cause. The caller closes the connection (the pool resets it).
         SqlErrors.rollbackAfter(c, e);
         throw e;
-      } finally {
-        c.setAutoCommit(true);
       }
       if (throughPlannedAt == null && through > 0) {
         throughPlannedAt = throughPlannedAt(c, job);
