@@ -56,7 +56,7 @@ import java.util.function.BooleanSupplier;
 public final class LedgerRetention {
   private static final String LOCK_JOB =
       "INSERT INTO onceflow.retention (job) VALUES (?) ON CONFLICT (job) DO NOTHING;"
-          + " SELECT through_batch FROM onceflow.retention WHERE job = ? FOR UPDATE";
+          + " SELECT through_batch, through_planned_at FROM onceflow.retention WHERE job = ? FOR UPDATE";
 
   // Candidates in batch order from the job's watermark, below the first batch with an uncommitted
   // task and below the newest batch; "old" is decided per batch, and the caller stops at the first
@@ -167,7 +167,7 @@ public final class LedgerRetention {
           Chunk chunk = pruneBatches(c, job, olderThanMs);
           c.commit();
           through = chunk.through();
-          throughPlannedAt = chunk.throughPlannedAtMs() != null ? chunk.throughPlannedAtMs() : throughPlannedAt;
+          throughPlannedAt = chunk.throughPlannedAtMs();
           if (chunk.batches() == 0) {
             break;
           }
@@ -194,9 +194,6 @@ public final class LedgerRetention {
         SqlErrors.rollbackAfter(c, e);
         throw e;
       }
-      if (throughPlannedAt == null && through > 0) {
-        throughPlannedAt = throughPlannedAt(c, job);
-      }
     } catch (SQLException e) {
       throw SqlErrors.classify("prune the ledger history of job '" + job + "'", e);
     }
@@ -211,8 +208,16 @@ public final class LedgerRetention {
 
   private record Candidate(long batch, int taskCount, Timestamp plannedAt) {}
 
+  /** The job's watermark as it stands: every batch up to {@code batch} is pruned. */
+  private record Watermark(long batch, Timestamp plannedAt) {
+    Long plannedAtMs() {
+      return plannedAt == null ? null : plannedAt.getTime();
+    }
+  }
+
   private Chunk pruneBatches(Connection c, String job, long olderThanMs) throws SQLException {
-    long through = lockJob(c, job);
+    Watermark watermark = lockJob(c, job);
+    long through = watermark.batch();
     List<Candidate> chosen = new ArrayList<>();
     boolean more = false;
     boolean young = false;
@@ -243,7 +248,7 @@ public final class LedgerRetention {
       }
     }
     if (chosen.isEmpty()) {
-      return new Chunk(0, 0, through, null, false);
+      return new Chunk(0, 0, through, watermark.plannedAtMs(), false);
     }
     Candidate last = chosen.get(chosen.size() - 1);
     Array ids = c.createArrayOf("bigint", chosen.stream().map(Candidate::batch).toArray());
@@ -338,7 +343,7 @@ public final class LedgerRetention {
   }
 
   /** Creates the job's retention row if needed and locks it: pruners of a job take turns. */
-  private static long lockJob(Connection c, String job) throws SQLException {
+  private static Watermark lockJob(Connection c, String job) throws SQLException {
     try (PreparedStatement s = c.prepareStatement(LOCK_JOB)) {
       s.setString(1, job);
       s.setString(2, job);
@@ -351,23 +356,7 @@ public final class LedgerRetention {
       }
       try (ResultSet rs = s.getResultSet()) {
         rs.next();
-        return rs.getLong(1);
-      }
-    }
-  }
-
-  private static Long throughPlannedAt(Connection c, String job) throws SQLException {
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "SELECT (extract(epoch FROM through_planned_at) * 1000)::bigint FROM onceflow.retention"
-                + " WHERE job = ?")) {
-      s.setString(1, job);
-      try (ResultSet rs = s.executeQuery()) {
-        if (!rs.next()) {
-          return null;
-        }
-        long ms = rs.getLong(1);
-        return rs.wasNull() ? null : ms;
+        return new Watermark(rs.getLong(1), rs.getTimestamp(2));
       }
     }
   }
