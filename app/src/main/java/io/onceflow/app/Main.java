@@ -55,6 +55,7 @@ public final class Main implements Runnable {
     cli.addSubcommand("status", new StatusCommand(env));
     cli.addSubcommand("offsets", OffsetsCommand.create(env));
     cli.addSubcommand("jobs", JobsCommand.create(env));
+    cli.addSubcommand("ledger", LedgerCommand.create(env));
     cli.setExecutionExceptionHandler(new ErrorReporter(() -> main.verbose));
     cli.setUsageHelpAutoWidth(true);
     return cli;

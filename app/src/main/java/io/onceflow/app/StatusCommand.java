@@ -84,11 +84,35 @@ final class StatusCommand implements Callable<Integer> {
         Locale.ROOT,
         "Committed: %,d records; %,d batches planned; %,d dead letters%n",
         t.committedOffsets(), t.batches(), t.deadLetters());
+    JobStatus.Pruned p = s.pruned();
+    if (p.throughBatch() > 0 || p.workers() > 0) {
+      out.printf(
+          Locale.ROOT,
+          "Pruned: history through batch %,d (planned %s): %,d batches, %,d tasks, %,d worker rows;"
+              + " last pruned %s%n",
+          p.throughBatch(),
+          p.throughPlannedAtMs() == null ? "-" : TIME.format(Instant.ofEpochMilli(p.throughPlannedAtMs())),
+          p.batches(),
+          p.tasks(),
+          p.workers(),
+          p.lastPrunedAtMs() == null ? "never" : TIME.format(Instant.ofEpochMilli(p.lastPrunedAtMs())));
+    } else {
+      out.println("Pruned: nothing yet (ledger.retention.ms)");
+    }
 
     out.println();
     out.println("Partitions");
     OffsetsCommand.partitionTable(s.partitions()).print(out);
     OffsetsCommand.printHalts(out, s.partitions());
+    if (!p.partitions().isEmpty()) {
+      out.println();
+      out.println("Pruned history per partition (kept ranges start at PRUNED UNTIL)");
+      TextTable pruned = new TextTable("PARTITION", "PRUNED UNTIL", "THROUGH BATCH", "TASKS", "OFFSETS");
+      for (JobStatus.PrunedPartition pp : p.partitions()) {
+        pruned.row(pp.topic() + "-" + pp.partition(), pp.prunedUntil(), pp.throughBatch(), pp.tasks(), pp.offsets());
+      }
+      pruned.print(out);
+    }
 
     out.println();
     out.println("Recent batches");

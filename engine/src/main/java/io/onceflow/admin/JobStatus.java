@@ -14,6 +14,7 @@ import java.util.List;
  * @param workers worker processes with a recent heartbeat, and what they run now
  * @param history input rate and batch timings over the last minutes, oldest first
  * @param recentDeadLetters the newest dead letters (no keys or values, only where and why)
+ * @param pruned what ledger retention deleted of the job's history, and where it stops
  */
 public record JobStatus(
     String job,
@@ -25,7 +26,8 @@ public record JobStatus(
     List<PartitionStatus> partitions,
     List<WorkerStatus> workers,
     List<RatePoint> history,
-    List<DeadLetterInfo> recentDeadLetters) {
+    List<DeadLetterInfo> recentDeadLetters,
+    Pruned pruned) {
 
   /**
    * @param running whether a driver holds the job's advisory lock now
@@ -89,4 +91,31 @@ public record JobStatus(
 
   public record DeadLetterInfo(
       String topic, int partition, long offset, long batchId, String errorClass, long createdAtMs) {}
+
+  /**
+   * What ledger retention ({@code ledger.retention.ms}, {@code onceflow ledger prune}) deleted:
+   * every batch up to {@code throughBatch}, with its tasks, and worker rows. Nothing pruned: zeros
+   * and nulls.
+   *
+   * @param throughPlannedAtMs when batch {@code throughBatch} was planned: the kept history is
+   *     younger
+   * @param lastPrunedAtMs when the last pruning transaction deleted something
+   * @param partitions per partition: where its kept history starts
+   */
+  public record Pruned(
+      long throughBatch,
+      Long throughPlannedAtMs,
+      long batches,
+      long tasks,
+      long workers,
+      Long lastPrunedAtMs,
+      List<PrunedPartition> partitions) {}
+
+  /**
+   * @param prunedUntil the committed ranges of the partition below this offset are deleted (up to
+   *     batch {@code throughBatch}); its kept history starts here
+   * @param offsets offsets the deleted tasks covered
+   */
+  public record PrunedPartition(
+      String topic, int partition, long prunedUntil, long throughBatch, long tasks, long offsets, long records) {}
 }

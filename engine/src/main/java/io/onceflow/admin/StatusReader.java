@@ -3,6 +3,8 @@ package io.onceflow.admin;
 import io.onceflow.admin.JobStatus.DeadLetterInfo;
 import io.onceflow.admin.JobStatus.DriverInfo;
 import io.onceflow.admin.JobStatus.PartitionStatus;
+import io.onceflow.admin.JobStatus.Pruned;
+import io.onceflow.admin.JobStatus.PrunedPartition;
 import io.onceflow.admin.JobStatus.RatePoint;
 import io.onceflow.admin.JobStatus.Totals;
 import io.onceflow.admin.JobStatus.WorkerStatus;
@@ -102,6 +104,17 @@ public final class StatusReader {
           + " (extract(epoch FROM created_at) * 1000)::bigint"
           + " FROM onceflow.dead_letters WHERE job = ? ORDER BY id DESC LIMIT ?";
 
+  private static final String PRUNED =
+      "SELECT through_batch, (extract(epoch FROM through_planned_at) * 1000)::bigint,"
+          + " batches_pruned, tasks_pruned, workers_pruned,"
+          + " (extract(epoch FROM last_pruned_at) * 1000)::bigint"
+          + " FROM onceflow.retention WHERE job = ?";
+
+  private static final String PRUNED_PARTITIONS =
+      "SELECT topic, partition, pruned_until, through_batch, tasks_pruned, offsets_pruned,"
+          + " records_pruned FROM onceflow.retention_partitions WHERE job = ?"
+          + " ORDER BY topic, partition";
+
   private final DataSource dataSource;
 
   public StatusReader(DataSource dataSource) {
@@ -136,7 +149,8 @@ public final class StatusReader {
               partitions(c, job, ends),
               workers(c, job, workerStaleMs),
               history(c, job, totals.batches()),
-              deadLetters(c, job, 5)));
+              deadLetters(c, job, 5),
+              pruned(c, job)));
     } catch (SQLException e) {
       throw SqlErrors.classify("read the status of job '" + job + "'", e);
     }
@@ -332,6 +346,46 @@ public final class StatusReader {
       }
     }
     return letters;
+  }
+
+  /** What ledger retention deleted: two primary-key reads. */
+  private static Pruned pruned(Connection c, String job) throws SQLException {
+    List<PrunedPartition> partitions = new ArrayList<>();
+    if (!retentionTablesExist(c)) {
+      // a ledger not migrated to V6 yet (a new `onceflow status` before the job's restart)
+      return new Pruned(0, null, 0, 0, 0, null, partitions);
+    }
+    try (PreparedStatement s = c.prepareStatement(PRUNED_PARTITIONS)) {
+      s.setString(1, job);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          partitions.add(
+              new PrunedPartition(
+                  rs.getString(1), rs.getInt(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+                  rs.getLong(6), rs.getLong(7)));
+        }
+      }
+    }
+    try (PreparedStatement s = c.prepareStatement(PRUNED)) {
+      s.setString(1, job);
+      try (ResultSet rs = s.executeQuery()) {
+        if (!rs.next()) {
+          return new Pruned(0, null, 0, 0, 0, null, partitions);
+        }
+        return new Pruned(
+            rs.getLong(1), nullableLong(rs, 2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+            nullableLong(rs, 6), partitions);
+      }
+    }
+  }
+
+  private static boolean retentionTablesExist(Connection c) throws SQLException {
+    try (PreparedStatement s =
+            c.prepareStatement("SELECT to_regclass('onceflow.retention_partitions') IS NOT NULL");
+        ResultSet rs = s.executeQuery()) {
+      rs.next();
+      return rs.getBoolean(1);
+    }
   }
 
   private static Long nullableLong(ResultSet rs, int column) throws SQLException {

@@ -290,6 +290,44 @@ public final class ConfigKeys {
                   + " at once either way.")
           .build();
 
+  // ---- ledger retention -------------------------------------------------------------------
+
+  public static final ConfigKey<Long> LEDGER_RETENTION_MS =
+      key("ledger.retention.ms", ConfigType.LONG)
+          .defaultValue(7L * 24 * 60 * 60 * 1000)
+          .validator(Validator.atLeast(0))
+          .doc(
+              "How long committed history (batches and their tasks, stopped or long-dead worker"
+                  + " rows) stays in the ledger: the leading driver deletes batches whose every"
+                  + " task committed longer ago than this, oldest first, a few thousand rows per"
+                  + " transaction (`onceflow ledger prune` does the same by hand). Never deleted:"
+                  + " each partition's committed offset, planned or uncommitted tasks, the newest"
+                  + " batch, dead letters and gaps. The default, 7 days, is Kafka's default log"
+                  + " retention: older history describes records the topic no longer holds. At 8"
+                  + " partitions and 1 s batches that keeps about 4.8 million task rows; lower it"
+                  + " for many partitions or short intervals. `0`: keep everything (no"
+                  + " pruning).")
+          .build();
+
+  public static final ConfigKey<Long> LEDGER_RETENTION_INTERVAL_MS =
+      key("ledger.retention.interval.ms", ConfigType.LONG)
+          .defaultValue(60_000L)
+          .validator(Validator.positive())
+          .doc(
+              "How often the leading driver prunes the ledger (on a thread and a connection of"
+                  + " its own, never on the planning path).")
+          .build();
+
+  public static final ConfigKey<Integer> LEDGER_RETENTION_CHUNK_ROWS =
+      key("ledger.retention.chunk.rows", ConfigType.INT)
+          .defaultValue(2000)
+          .validator(Validator.between(1, 100_000))
+          .doc(
+              "Task rows deleted per pruning transaction, at most (whole batches: a batch with"
+                  + " more tasks is deleted alone). Small transactions keep vacuum and replication"
+                  + " smooth; the pruner never locks a row the task path uses.")
+          .build();
+
   // ---- kafka ------------------------------------------------------------------------------
 
   public static final ConfigKey<String> KAFKA_BOOTSTRAP_SERVERS =
@@ -385,6 +423,9 @@ public final class ConfigKeys {
           WORKER_SHUTDOWN_GRACE_MS,
           DRIVER_STANDBY_POLL_MS,
           STARTUP_RETRY_MAX_MS,
+          LEDGER_RETENTION_MS,
+          LEDGER_RETENTION_INTERVAL_MS,
+          LEDGER_RETENTION_CHUNK_ROWS,
           KAFKA_BOOTSTRAP_SERVERS,
           POSTGRES_URL,
           POSTGRES_USER,

@@ -229,6 +229,21 @@ public final class OnceflowConfig {
     return max == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(max);
   }
 
+  // ---- ledger retention -------------------------------------------------------------------
+
+  /** {@code ledger.retention.ms}; 0 when pruning is off. */
+  public long retentionMs() {
+    return get(ConfigKeys.LEDGER_RETENTION_MS);
+  }
+
+  public long retentionIntervalMs() {
+    return get(ConfigKeys.LEDGER_RETENTION_INTERVAL_MS);
+  }
+
+  public int retentionChunkRows() {
+    return get(ConfigKeys.LEDGER_RETENTION_CHUNK_ROWS);
+  }
+
   // ---- kafka ------------------------------------------------------------------------------
 
   public String kafkaBootstrapServers() {

@@ -23,7 +23,8 @@ public final class LedgerAdmin {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
-        for (String table : new String[] {"dead_letters", "gaps", "tasks", "batches", "offsets", "workers", "jobs"}) {
+        for (String table : new String[] {"dead_letters", "gaps", "tasks", "batches", "offsets", "workers",
+            "retention", "retention_partitions", "jobs"}) {
           try (PreparedStatement s =
               c.prepareStatement("DELETE FROM onceflow." + table + " WHERE job = ?")) {
             s.setString(1, job);
@@ -40,7 +41,10 @@ public final class LedgerAdmin {
     }
   }
 
-  /** Totals of a job's ledger: what a progress line or a status command shows. */
+  /**
+   * Totals of a job's ledger: what a progress line or a status command shows. Batches and
+   * committed tasks count those ledger retention deleted too.
+   */
   public record Progress(long committedOffsets, long batches, long committedTasks, long deadLetters) {}
 
   public Progress progress(String job) {
@@ -48,10 +52,12 @@ public final class LedgerAdmin {
         PreparedStatement s =
             c.prepareStatement(
                 "SELECT (SELECT coalesce(sum(until_offset - start_offset), 0) FROM onceflow.offsets WHERE job = ?),"
-                    + " (SELECT count(*) FROM onceflow.batches WHERE job = ?),"
-                    + " (SELECT count(*) FROM onceflow.tasks WHERE job = ? AND state = 'committed'),"
+                    + " (SELECT count(*) FROM onceflow.batches WHERE job = ?)"
+                    + "  + coalesce((SELECT batches_pruned FROM onceflow.retention WHERE job = ?), 0),"
+                    + " (SELECT count(*) FROM onceflow.tasks WHERE job = ? AND state = 'committed')"
+                    + "  + coalesce((SELECT tasks_pruned FROM onceflow.retention WHERE job = ?), 0),"
                     + " (SELECT count(*) FROM onceflow.dead_letters WHERE job = ?)")) {
-      for (int i = 1; i <= 4; i++) {
+      for (int i = 1; i <= 6; i++) {
         s.setString(i, job);
       }
       try (ResultSet rs = s.executeQuery()) {

@@ -117,7 +117,8 @@ public final class TaskFence {
 
   /**
    * Explains a fence that moved no row, after the transaction was rolled back. Never marks a task
-   * done from here: a committed range whose task row is not committed is an inconsistency.
+   * done from here: a committed range whose task row is not committed is an inconsistency, unless
+   * ledger retention deleted the row after it committed.
    */
   public static Miss classifyMiss(Connection c, ClaimedTask task) throws SQLException {
     OffsetRange r = task.range();
@@ -125,6 +126,11 @@ public final class TaskFence {
     if (stored >= r.until()) {
       String state = taskState(c, task);
       if ("committed".equals(state)) {
+        return Miss.ALREADY_COMMITTED;
+      }
+      if ("missing".equals(state) && pruned(c, task)) {
+        // Committed by another attempt, then deleted by ledger retention (LedgerRetention prunes
+        // only batches whose every task is committed): this attempt waited longer than that.
         return Miss.ALREADY_COMMITTED;
       }
       throw new LedgerInconsistencyException(
@@ -235,6 +241,18 @@ public final class TaskFence {
               "Ledger inconsistency: task " + task + " exists but its partition has no offsets row.");
         }
         return rs.getLong(1);
+      }
+    }
+  }
+
+  /** Whether ledger retention deleted the task's batch (every batch up to its watermark). */
+  private static boolean pruned(Connection c, ClaimedTask task) throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement("SELECT through_batch >= ? FROM onceflow.retention WHERE job = ?")) {
+      s.setLong(1, task.batchId());
+      s.setString(2, task.job());
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next() && rs.getBoolean(1);
       }
     }
   }

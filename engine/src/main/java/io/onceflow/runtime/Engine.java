@@ -54,13 +54,16 @@ public final class Engine implements AutoCloseable {
   private final Database database;
   private final Driver driver;
   private final WorkerPool workers;
+  private final RetentionRunner retention;
   private volatile boolean stopped;
 
-  private Engine(OnceflowConfig config, Database database, Driver driver, WorkerPool workers) {
+  private Engine(
+      OnceflowConfig config, Database database, Driver driver, WorkerPool workers, RetentionRunner retention) {
     this.config = config;
     this.database = database;
     this.driver = driver;
     this.workers = workers;
+    this.retention = retention;
   }
 
   public static Engine start(OnceflowConfig config, Role role) {
@@ -97,7 +100,12 @@ public final class Engine implements AutoCloseable {
       Driver driver = role.drives ? new Driver(config, database, metrics) : null;
       WorkerPool workers =
           role.works ? new WorkerPool(config, database, jobs, Clock.systemUTC(), metrics) : null;
-      Engine engine = new Engine(config, database, driver, workers);
+      // Ledger retention runs beside the driver, only while it leads (ledger.retention.ms = 0: off).
+      RetentionRunner retention =
+          driver != null && config.retentionMs() > 0
+              ? new RetentionRunner(config, database, driver::isLeader)
+              : null;
+      Engine engine = new Engine(config, database, driver, workers, retention);
       if (driver != null && workers != null) {
         driver.whenPlanned(workers::newWorkMayBeClaimable); // no idle wait for a new batch
       }
@@ -109,6 +117,9 @@ public final class Engine implements AutoCloseable {
       }
       if (driver != null) {
         driver.start();
+      }
+      if (retention != null) {
+        retention.start();
       }
       return engine;
     } catch (RuntimeException e) {
@@ -160,6 +171,9 @@ public final class Engine implements AutoCloseable {
       return;
     }
     stopped = true;
+    if (retention != null) {
+      retention.close();
+    }
     if (driver != null) {
       driver.stop();
     }
