@@ -224,6 +224,9 @@ public final class Driver implements AutoCloseable {
         if (!e.isRetriable()) {
           throw e;
         }
+        if (!running) {
+          return; // stopping: an interrupted call to Kafka is no failure worth a warning
+        }
         log.warn("Planning for job '{}' failed, retrying: {}", config.jobName(), e.getMessage());
         next = Next.AFTER_INTERVAL;
       }

@@ -200,6 +200,9 @@ class TopicIdentityIT {
     Properties p = new Properties();
     p.put("bootstrap.servers", kafka.bootstrapServers());
     p.put("enable.idempotence", "true");
+    // A send the broker keeps refusing fails in seconds, not after the default two minutes.
+    p.put("delivery.timeout.ms", "10000");
+    p.put("request.timeout.ms", "5000");
     try (KafkaProducer<String, String> producer =
         new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
       List<Integer> pending = java.util.stream.IntStream.range(from, from + n).boxed().toList();
