@@ -187,7 +187,6 @@ public final class Driver implements AutoCloseable {
         endOffsets = Map.of();
         highWatermarks = Map.of();
         halted.clear();
-        metrics.partitionsHalted(List.of()); // a standby reports none: the leader does
       }
     } catch (SQLException | OnceflowException e) {
       // A database restart lands here too: the lock connection cannot be opened or is gone.
@@ -282,10 +281,31 @@ public final class Driver implements AutoCloseable {
     if (full && System.nanoTime() - lastEndsNanos < TimeUnit.SECONDS.toNanos(1)) {
       return busy;
     }
-    Look look = lookAtKafka(kafka, topics, known);
-    Map<PartitionId, Long> ends = look.ends();
-    PartitionCheck.Verdict verdict = look.verdict();
-    PlanStore.PartitionChanges changes = look.changes();
+    KafkaPartitions.Discovery discovery =
+        kafka.discover(config.sourceTopics(), config.sourcePattern());
+    warnAboutMissing(discovery.missingTopics());
+    List<TopicPartition> fresh = new ArrayList<>();
+    Set<String> topicNames = new TreeSet<>();
+    for (TopicPartition tp : discovery.partitions()) {
+      topicNames.add(tp.topic());
+      if (!known.containsKey(id(tp))) {
+        fresh.add(tp);
+      }
+    }
+    known.keySet().forEach(p -> topicNames.add(p.topic()));
+    Map<String, String> topicIds = topics.ids(topicNames);
+    Map<PartitionId, Long> ends = new HashMap<>();
+    kafka.endOffsets(discovery.partitions()).forEach((tp, offset) -> ends.put(id(tp), offset));
+    lastEndsNanos = System.nanoTime();
+    endOffsets = Map.copyOf(ends);
+    readHighWatermarks(topics, discovery.partitions(), ends);
+    PartitionCheck.Verdict verdict =
+        check.check(known, fresh.stream().map(Driver::id).toList(), topicIds, ends, System.currentTimeMillis());
+    Map<PartitionId, Long> starts = new HashMap<>();
+    StartOffsets.resolve(kafka, fresh, config.startingPosition(), known.isEmpty())
+        .forEach((tp, offset) -> starts.put(id(tp), offset));
+    PlanStore.PartitionChanges changes =
+        new PlanStore.PartitionChanges(starts, verdict.topicIds(), verdict.halts());
     if (full && changes.isEmpty()) {
       known.values().forEach(p -> lag(p, ends));
       return busy;
@@ -320,43 +340,6 @@ public final class Driver implements AutoCloseable {
     boolean backlog =
         cap.limit() == BatchCap.Limit.SIZE && planned.stream().anyMatch(r -> r.count() == cap.records());
     return backlog ? Next.BACKLOG : Next.AFTER_INTERVAL;
-  }
-
-  /** What Kafka says before a plan, and what the plan must record because of it. */
-  private record Look(
-      Map<PartitionId, Long> ends, PartitionCheck.Verdict verdict, PlanStore.PartitionChanges changes) {}
-
-  /**
-   * Discovers the partitions, reads their topic IDs and last stable offsets (the high watermarks
-   * at most once a second), checks every partition's log against the ledger and resolves where
-   * new partitions start.
-   */
-  private Look lookAtKafka(
-      KafkaPartitions kafka, TopicMetadata topics, Map<PartitionId, PartitionPosition> known) {
-    KafkaPartitions.Discovery discovery =
-        kafka.discover(config.sourceTopics(), config.sourcePattern());
-    warnAboutMissing(discovery.missingTopics());
-    List<TopicPartition> fresh = new ArrayList<>();
-    Set<String> topicNames = new TreeSet<>();
-    for (TopicPartition tp : discovery.partitions()) {
-      topicNames.add(tp.topic());
-      if (!known.containsKey(id(tp))) {
-        fresh.add(tp);
-      }
-    }
-    known.keySet().forEach(p -> topicNames.add(p.topic())); // a deleted topic is asked about too
-    Map<String, String> topicIds = topics.ids(topicNames);
-    Map<PartitionId, Long> ends = new HashMap<>();
-    kafka.endOffsets(discovery.partitions()).forEach((tp, offset) -> ends.put(id(tp), offset));
-    lastEndsNanos = System.nanoTime();
-    endOffsets = Map.copyOf(ends);
-    readHighWatermarks(topics, discovery.partitions(), ends);
-    PartitionCheck.Verdict verdict =
-        check.check(known, fresh.stream().map(Driver::id).toList(), topicIds, ends, System.currentTimeMillis());
-    Map<PartitionId, Long> starts = new HashMap<>();
-    StartOffsets.resolve(kafka, fresh, config.startingPosition(), known.isEmpty())
-        .forEach((tp, offset) -> starts.put(id(tp), offset));
-    return new Look(ends, verdict, new PlanStore.PartitionChanges(starts, verdict.topicIds(), verdict.halts()));
   }
 
   /**
