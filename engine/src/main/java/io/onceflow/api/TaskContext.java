@@ -36,4 +36,27 @@ public interface TaskContext {
    *     fails then even if the job catches it
    */
   void deadLetter(Record<?> record, Throwable reason);
+
+  /**
+   * Emits a record to a Kafka topic, exactly once: it is written to the outbox in this task's
+   * transaction, so it commits with the task's results and offsets or not at all (a task that runs
+   * again emits nothing twice), and the relay publishes it with a Kafka transaction after the
+   * commit. Consumers that read the topic with {@code isolation.level=read_committed} see each
+   * emitted record once, and the records of one source partition in the order they were emitted.
+   * See docs/outbox.md.
+   *
+   * @throws IllegalArgumentException for a record larger than {@code outbox.max.record.bytes} or
+   *     an invalid topic name; the call fails then even if the job catches it
+   */
+  void emit(OutputRecord record);
+
+  /** {@link #emit(OutputRecord)} of a record of UTF-8 strings, partitioned by key. */
+  default void emit(String topic, String key, String value) {
+    emit(OutputRecord.of(topic, key, value));
+  }
+
+  /** {@link #emit(OutputRecord)} of a record of bytes, partitioned by key. */
+  default void emit(String topic, byte[] key, byte[] value) {
+    emit(OutputRecord.of(topic, key, value));
+  }
 }

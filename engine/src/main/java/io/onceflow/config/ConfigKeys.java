@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.postgresql.PGProperty;
 
 /**
@@ -290,6 +291,63 @@ public final class ConfigKeys {
                   + " at once either way.")
           .build();
 
+  // ---- outbox: exactly-once output to Kafka (docs/outbox.md) -----------------------------
+
+  public static final ConfigKey<Integer> OUTBOX_MAX_RECORD_BYTES =
+      key("outbox.max.record.bytes", ConfigType.INT)
+          .defaultValue(1024 * 1024)
+          .validator(Validator.atLeast(1))
+          .doc(
+              "The largest record a job may emit (key, value, headers and topic name together):"
+                  + " a larger one fails the job's call, so the record that caused it can be"
+                  + " isolated and dead-lettered instead of reaching the outbox and stopping the"
+                  + " relay at a broker that refuses it. The default is the producer's"
+                  + " `max.request.size` and, roughly, a broker's default `message.max.bytes`;"
+                  + " raise all three together.")
+          .build();
+
+  public static final ConfigKey<Long> OUTBOX_RELAY_INTERVAL_MS =
+      key("outbox.relay.interval.ms", ConfigType.LONG)
+          .defaultValue(50L)
+          .validator(Validator.atLeast(1))
+          .doc(
+              "How long the relay (on the leading driver) waits when it finds nothing new in the"
+                  + " outbox before it looks again: the added latency of emitted records when the"
+                  + " job is quiet. A look is one indexed query per source partition with emitted"
+                  + " records; a job that never emits costs one query per interval.")
+          .build();
+
+  public static final ConfigKey<Integer> OUTBOX_RELAY_MAX_RECORDS =
+      key("outbox.relay.max.records", ConfigType.INT)
+          .defaultValue(10_000)
+          .validator(Validator.atLeast(1))
+          .doc(
+              "Records per Kafka transaction of the relay at most. Larger transactions relay a"
+                  + " backlog faster; each also holds back read_committed consumers of the output"
+                  + " topic until it commits, and is deleted from the outbox in one statement.")
+          .build();
+
+  public static final ConfigKey<String> OUTBOX_TRANSACTIONAL_ID =
+      key("outbox.transactional.id", ConfigType.STRING)
+          .defaultValue("")
+          .doc(
+              "The relay's Kafka `transactional.id`; empty: `onceflow-outbox-<job.name>`. A relay"
+                  + " that starts with it fences every older producer of the same id, so a relay"
+                  + " left behind by a driver that lost its leadership can publish nothing more."
+                  + " Two jobs must never share one.")
+          .build();
+
+  public static final ConfigKey<String> OUTBOX_PROGRESS_TOPIC =
+      key("outbox.progress.topic", ConfigType.STRING)
+          .defaultValue("onceflow.outbox.progress")
+          .validator(Validator.matching("[a-zA-Z0-9._-]{1,249}", "a Kafka topic name"))
+          .doc(
+              "The compacted topic where the relay records, in each of its Kafka transactions,"
+                  + " how far it has published each source partition's emitted records; read back"
+                  + " (read_committed) when a relay starts. Created by the relay when missing (1"
+                  + " partition, compacted, replication factor of up to 3); jobs may share it.")
+          .build();
+
   // ---- ledger retention -------------------------------------------------------------------
 
   public static final ConfigKey<Long> LEDGER_RETENTION_MS =
@@ -423,6 +481,11 @@ public final class ConfigKeys {
           WORKER_SHUTDOWN_GRACE_MS,
           DRIVER_STANDBY_POLL_MS,
           STARTUP_RETRY_MAX_MS,
+          OUTBOX_MAX_RECORD_BYTES,
+          OUTBOX_RELAY_INTERVAL_MS,
+          OUTBOX_RELAY_MAX_RECORDS,
+          OUTBOX_TRANSACTIONAL_ID,
+          OUTBOX_PROGRESS_TOPIC,
           LEDGER_RETENTION_MS,
           LEDGER_RETENTION_INTERVAL_MS,
           LEDGER_RETENTION_CHUNK_ROWS,
@@ -445,6 +508,9 @@ public final class ConfigKeys {
   /** Names a Kafka admin client accepts. */
   static final Set<String> KAFKA_ADMIN_NAMES = Set.copyOf(AdminClientConfig.configNames());
 
+  /** Names a Kafka producer accepts: for the outbox relay's producer. */
+  static final Set<String> KAFKA_PRODUCER_NAMES = Set.copyOf(ProducerConfig.configNames());
+
   /** Kafka defines {@code config.providers.<name>.class} and its parameters dynamically. */
   static final List<String> KAFKA_OPEN_PREFIXES = List.of("config.providers.");
 
@@ -457,10 +523,11 @@ public final class ConfigKeys {
   public static final Passthrough KAFKA =
       Passthrough.of(
           "kafka.",
-          union(KAFKA_CONSUMER_NAMES, KAFKA_ADMIN_NAMES),
+          union(union(KAFKA_CONSUMER_NAMES, KAFKA_ADMIN_NAMES), KAFKA_PRODUCER_NAMES),
           KAFKA_OPEN_PREFIXES,
-          "Kafka consumer and admin client settings (security, SASL, SSL, timeouts …) without"
-              + " the prefix; a name Kafka does not know is an error. The engine always sets"
+          "Kafka consumer, admin client and producer settings (security, SASL, SSL, timeouts …)"
+              + " without the prefix; each client gets the names it knows (the producer is the"
+              + " outbox relay's), and a name Kafka does not know is an error. The engine always sets"
               + " `enable.auto.commit=false`, `isolation.level=read_committed`,"
               + " `auto.offset.reset=none` and byte-array deserializers (see Refused settings)."
               + " `kafka.group.id` is accepted and not used: the engine assigns partitions"
@@ -502,6 +569,15 @@ public final class ConfigKeys {
                   + " source.starting"),
           Refusal.unless("kafka.key.deserializer", BYTE_ARRAY_DESERIALIZER, BYTES_REASON),
           Refusal.unless("kafka.value.deserializer", BYTE_ARRAY_DESERIALIZER, BYTES_REASON),
+          Refusal.always(
+              "kafka.transactional.id",
+              "the outbox relay's producer is the only transactional one, and its id is"
+                  + " outbox.transactional.id"),
+          Refusal.unless(
+              "kafka.enable.idempotence",
+              "true",
+              "the outbox relay publishes with Kafka transactions, which need an idempotent"
+                  + " producer"),
           Refusal.unless(
               "postgres.autosave",
               "never",

@@ -292,6 +292,52 @@ public final class OnceflowConfig {
     return p;
   }
 
+  /**
+   * Properties for the outbox relay's transactional {@code KafkaProducer}: the {@code kafka.*}
+   * settings a producer knows, then the ones the relay needs ({@code transactional.id}, {@code
+   * enable.idempotence}, {@code acks=all}, byte-array serializers).
+   */
+  public Properties kafkaProducerProperties() {
+    Properties p = new Properties();
+    kafka.forEach(
+        (name, value) -> {
+          if (isKafkaName(name, ConfigKeys.KAFKA_PRODUCER_NAMES)) {
+            p.setProperty(name, value);
+          }
+        });
+    p.setProperty("bootstrap.servers", kafkaBootstrapServers());
+    p.setProperty("transactional.id", outboxTransactionalId());
+    p.setProperty("enable.idempotence", "true");
+    p.setProperty("acks", "all");
+    p.setProperty("key.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
+    p.setProperty("value.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
+    return p;
+  }
+
+  // ---- outbox -----------------------------------------------------------------------------
+
+  public int outboxMaxRecordBytes() {
+    return get(ConfigKeys.OUTBOX_MAX_RECORD_BYTES);
+  }
+
+  public long outboxRelayIntervalMs() {
+    return get(ConfigKeys.OUTBOX_RELAY_INTERVAL_MS);
+  }
+
+  public int outboxRelayMaxRecords() {
+    return get(ConfigKeys.OUTBOX_RELAY_MAX_RECORDS);
+  }
+
+  /** {@code outbox.transactional.id}, or {@code onceflow-outbox-<job.name>} when it is empty. */
+  public String outboxTransactionalId() {
+    String id = get(ConfigKeys.OUTBOX_TRANSACTIONAL_ID);
+    return id == null || id.isBlank() ? "onceflow-outbox-" + jobName() : id.strip();
+  }
+
+  public String outboxProgressTopic() {
+    return get(ConfigKeys.OUTBOX_PROGRESS_TOPIC);
+  }
+
   private static boolean isKafkaName(String name, java.util.Set<String> names) {
     return names.contains(name)
         || ConfigKeys.KAFKA_OPEN_PREFIXES.stream().anyMatch(name::startsWith);

@@ -26,7 +26,11 @@ public enum CrashPoint {
   /** Worker: COMMIT acknowledged, before the worker does anything else. */
   WORKER_COMMITTED("worker.committed"),
   /** Worker: leases renewed on the side connection. */
-  WORKER_LEASE_RENEWED("worker.lease-renewed");
+  WORKER_LEASE_RENEWED("worker.lease-renewed"),
+  /** Relay: records and progress sent in an open Kafka transaction, not committed. */
+  RELAY_BEFORE_COMMIT("relay.before-commit"),
+  /** Relay: the Kafka transaction committed, its rows not yet deleted from the outbox. */
+  RELAY_COMMITTED("relay.committed");
 
   private final String id;
 

@@ -47,7 +47,7 @@ public final class DeadLetterStore {
     }
   }
 
-  private static String headersJson(List<Map.Entry<String, byte[]>> headers) {
+  static String headersJson(List<Map.Entry<String, byte[]>> headers) {
     ArrayNode array = JSON.createArrayNode();
     for (Map.Entry<String, byte[]> h : headers) {
       array.addObject().put("key", h.getKey()).put("value", h.getValue());

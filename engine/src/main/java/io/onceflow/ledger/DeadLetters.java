@@ -127,7 +127,7 @@ public final class DeadLetters {
   }
 
   /** The headers as {@link DeadLetterStore} wrote them: {@code [{"key":…,"value":<base64>}]}. */
-  private static List<Map.Entry<String, byte[]>> headers(String json) throws SQLException {
+  static List<Map.Entry<String, byte[]>> headers(String json) throws SQLException {
     if (json == null) {
       return List.of();
     }

@@ -24,7 +24,7 @@ public final class LedgerAdmin {
       c.setAutoCommit(false);
       try {
         for (String table : new String[] {"dead_letters", "gaps", "tasks", "batches", "offsets", "workers",
-            "retention", "retention_partitions", "jobs"}) {
+            "retention", "retention_partitions", "outbox", "outbox_relayed", "jobs"}) {
           try (PreparedStatement s =
               c.prepareStatement("DELETE FROM onceflow." + table + " WHERE job = ?")) {
             s.setString(1, job);

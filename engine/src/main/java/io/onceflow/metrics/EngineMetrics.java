@@ -60,6 +60,12 @@ public interface EngineMetrics {
   /** The per-partition cap the planner will apply next. */
   void batchCap(long recordsPerPartition);
 
+  /** The outbox relay published {@code records} in a committed Kafka transaction. */
+  void outboxRelayed(long records);
+
+  /** Emitted records committed and not yet published, as the relay sees them now. */
+  void outboxPending(long records);
+
   /** Reports nothing; for tests and embedders without a registry. */
   static EngineMetrics none() {
     return NoEngineMetrics.INSTANCE;

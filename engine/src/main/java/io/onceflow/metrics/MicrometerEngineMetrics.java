@@ -40,6 +40,8 @@ public final class MicrometerEngineMetrics implements EngineMetrics {
   private final AtomicLong workerThreads = new AtomicLong();
   private final AtomicLong liveWorkers = new AtomicLong();
   private final AtomicLong batchCap = new AtomicLong();
+  private final AtomicLong outboxPending = new AtomicLong();
+  private final Counter outboxRelayed;
 
   public MicrometerEngineMetrics(MeterRegistry registry, String jobName) {
     this.registry = registry;
@@ -63,6 +65,18 @@ public final class MicrometerEngineMetrics implements EngineMetrics {
     gauge(OnceflowMeter.LIVE_WORKERS, job, liveWorkers);
     gauge(OnceflowMeter.BATCH_CAP, job, batchCap);
     gauge(OnceflowMeter.PARTITIONS_HALTED, job, halted);
+    gauge(OnceflowMeter.OUTBOX_PENDING, job, outboxPending);
+    this.outboxRelayed = counter(OnceflowMeter.OUTBOX_RELAYED, job);
+  }
+
+  @Override
+  public void outboxRelayed(long records) {
+    outboxRelayed.increment(records);
+  }
+
+  @Override
+  public void outboxPending(long records) {
+    outboxPending.set(records);
   }
 
   @Override

@@ -52,4 +52,10 @@ enum NoEngineMetrics implements EngineMetrics {
 
   @Override
   public void batchCap(long recordsPerPartition) {}
+
+  @Override
+  public void outboxRelayed(long records) {}
+
+  @Override
+  public void outboxPending(long records) {}
 }

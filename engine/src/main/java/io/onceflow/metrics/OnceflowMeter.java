@@ -87,6 +87,16 @@ public enum OnceflowMeter {
       "onceflow.batch.cap", Kind.GAUGE, "records",
       "The per-partition cap of the next batch: batch.max.records.per.partition, lowered by"
           + " source.max.rate.per.partition and by backpressure.",
+      Tags.JOB),
+  OUTBOX_RELAYED(
+      "onceflow.outbox.relayed", Kind.COUNTER, "records",
+      "Emitted records the outbox relay of this process published in committed Kafka"
+          + " transactions.",
+      Tags.JOB),
+  OUTBOX_PENDING(
+      "onceflow.outbox.pending", Kind.GAUGE, "records",
+      "Emitted records committed to the outbox and not yet published, as the leading driver's"
+          + " relay last saw them (0 elsewhere): the relay's lag.",
       Tags.JOB);
 
   /** How a meter aggregates. */

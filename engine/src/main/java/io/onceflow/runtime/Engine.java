@@ -9,6 +9,7 @@ import io.onceflow.ledger.JobRegistry;
 import io.onceflow.ledger.LedgerSchema;
 import io.onceflow.metrics.EngineMetrics;
 import io.onceflow.config.Secrets;
+import io.onceflow.outbox.OutboxRelay;
 import io.onceflow.plan.Driver;
 import io.onceflow.task.WorkerPool;
 import java.time.Clock;
@@ -55,15 +56,17 @@ public final class Engine implements AutoCloseable {
   private final Driver driver;
   private final WorkerPool workers;
   private final RetentionRunner retention;
+  private final OutboxRelay relay;
   private volatile boolean stopped;
 
-  private Engine(
-      OnceflowConfig config, Database database, Driver driver, WorkerPool workers, RetentionRunner retention) {
+  private Engine(OnceflowConfig config, Database database, Driver driver, WorkerPool workers,
+      RetentionRunner retention, OutboxRelay relay) {
     this.config = config;
     this.database = database;
     this.driver = driver;
     this.workers = workers;
     this.retention = retention;
+    this.relay = relay;
   }
 
   public static Engine start(OnceflowConfig config, Role role) {
@@ -105,7 +108,11 @@ public final class Engine implements AutoCloseable {
           driver != null && config.retentionMs() > 0
               ? new RetentionRunner(config, database, driver::isLeader)
               : null;
-      Engine engine = new Engine(config, database, driver, workers, retention);
+      // The outbox relay, too, runs only while the driver leads (it starts its producer when the
+      // outbox first has rows, so a job that never emits needs no Kafka transactions).
+      OutboxRelay relay =
+          driver != null ? new OutboxRelay(config, database, driver::isLeader, metrics) : null;
+      Engine engine = new Engine(config, database, driver, workers, retention, relay);
       if (driver != null && workers != null) {
         driver.whenPlanned(workers::newWorkMayBeClaimable); // no idle wait for a new batch
       }
@@ -120,6 +127,9 @@ public final class Engine implements AutoCloseable {
       }
       if (retention != null) {
         retention.start();
+      }
+      if (relay != null) {
+        relay.start();
       }
       return engine;
     } catch (RuntimeException e) {
@@ -173,6 +183,9 @@ public final class Engine implements AutoCloseable {
     stopped = true;
     if (retention != null) {
       retention.close();
+    }
+    if (relay != null) {
+      relay.close();
     }
     if (driver != null) {
       driver.stop();

@@ -7,6 +7,7 @@ import io.onceflow.api.Record;
 import io.onceflow.config.OnceflowConfig;
 import io.onceflow.job.RecordDecoder;
 import io.onceflow.ledger.ClaimedTask;
+import io.onceflow.ledger.OutboxStore;
 import io.onceflow.ledger.Database;
 import io.onceflow.ledger.DeadLetter;
 import io.onceflow.ledger.DeadLetters;
@@ -102,7 +103,7 @@ public final class DeadLetterReplay {
         requireAllFound(ids, rows);
         JobTransaction transaction = new JobTransaction(c, txid, job.getClass().getName());
         for (List<StoredDeadLetter> group : groups(rows)) {
-          process(transaction, job, group);
+          process(c, transaction, job, group);
         }
         if (!TaskFence.authorizeCommit(c, txid)) {
           throw new FatalJobException(
@@ -148,13 +149,14 @@ public final class DeadLetterReplay {
     return groups.values();
   }
 
-  private void process(JobTransaction transaction, Job<Object> job, List<StoredDeadLetter> group) {
+  private void process(Connection c, JobTransaction transaction, Job<Object> job,
+      List<StoredDeadLetter> group) throws SQLException {
     StoredDeadLetter first = group.get(0);
     StoredDeadLetter last = group.get(group.size() - 1);
     OffsetRange range = new OffsetRange(first.topic(), first.partition(), first.offset(), last.offset() + 1);
     ClaimedTask task = new ClaimedTask(config.jobName(), first.batchId(), range, first.attempts(), 0);
     List<DeadLetter> again = new ArrayList<>();
-    TaskContextImpl context = new TaskContextImpl(transaction.guarded(), task, again);
+    TaskContextImpl context = new TaskContextImpl(transaction.guarded(), task, again, config.outboxMaxRecordBytes());
     RecordDecoder decoder = new RecordDecoder(config.valueFormat());
     List<Record<Object>> records = new ArrayList<>(group.size());
     for (StoredDeadLetter d : group) {
@@ -183,6 +185,7 @@ public final class DeadLetterReplay {
               + " again (" + d.errorClass() + ": " + d.errorMessage() + "). Nothing changed: the"
               + " dead letters stay.");
     }
+    OutboxStore.append(c, task, context.emitted()); // what the replayed records emit commits with them
   }
 
   private static String names(List<StoredDeadLetter> records) {

@@ -105,7 +105,7 @@ final class FailureIsolation {
   private Throwable probe(List<Record<Object>> records, int length, boolean keep)
       throws SQLException {
     Savepoint savepoint = connection.setSavepoint();
-    int mark = context.mark();
+    TaskContextImpl.Mark mark = context.mark();
     Throwable failure =
         transaction.call(job, records.subList(0, length), context, "task " + context.range());
     boolean release = failure == null && keep;
@@ -119,7 +119,7 @@ final class FailureIsolation {
       throw savepointLost(e);
     }
     if (!release) {
-      context.rollBackTo(mark); // dead letters named in a rolled-back call go with it
+      context.rollBackTo(mark); // dead letters and emits of a rolled-back call go with it
     }
     return failure;
   }

@@ -14,6 +14,7 @@ import io.onceflow.ledger.Database;
 import io.onceflow.ledger.DeadLetter;
 import io.onceflow.ledger.DeadLetterStore;
 import io.onceflow.ledger.GapStore;
+import io.onceflow.ledger.OutboxStore;
 import io.onceflow.ledger.SqlErrors;
 import io.onceflow.ledger.TaskFence;
 import io.onceflow.metrics.EngineMetrics;
@@ -38,7 +39,8 @@ import org.postgresql.PGConnection;
  *       <td>the offset did not move; the range is re-run whole (I1, I2)</td></tr>
  *   <tr><td>job writes through the task connection</td><td>rolled back with the fence</td>
  *       <td>no job write survives without its offsets (I2)</td></tr>
- *   <tr><td>dead letters and gaps inserted, task row marked committed, guard</td><td>rolled back</td>
+ *   <tr><td>dead letters, gaps and emitted records (the outbox) inserted, task row marked
+ *       committed, guard</td><td>rolled back</td>
  *       <td>same transaction: all of it or none (I2)</td></tr>
  *   <tr><td>COMMIT sent, acknowledgement lost</td><td>committed or not, unknown</td>
  *       <td>the retry starts from BEGIN: its fence finds 0 rows and the committed task row, and
@@ -72,6 +74,7 @@ final class TaskAttempt {
   private final int maxAttempts;
   private final PoisonPolicy poisonPolicy;
   private final int maxPoisonPercent;
+  private final int maxEmitBytes;
   private volatile Connection inFlight;
   private final EngineMetrics metrics;
 
@@ -82,6 +85,7 @@ final class TaskAttempt {
       int maxAttempts,
       PoisonPolicy poisonPolicy,
       int maxPoisonPercent,
+      int maxEmitBytes,
       EngineMetrics metrics) {
     this.database = database;
     this.job = job;
@@ -89,6 +93,7 @@ final class TaskAttempt {
     this.maxAttempts = maxAttempts;
     this.poisonPolicy = poisonPolicy;
     this.maxPoisonPercent = maxPoisonPercent;
+    this.maxEmitBytes = maxEmitBytes;
     this.metrics = metrics;
   }
 
@@ -170,7 +175,7 @@ final class TaskAttempt {
       return poisoned(task, deadLetters); // undecodable: no attempt of the job can help
     }
     JobTransaction transaction = new JobTransaction(c, fencedTxid, job.getClass().getName());
-    TaskContextImpl context = new TaskContextImpl(transaction.guarded(), task, deadLetters);
+    TaskContextImpl context = new TaskContextImpl(transaction.guarded(), task, deadLetters, maxEmitBytes);
     List<Record<Object>> records = decoded.records();
     if (task.failures() >= maxAttempts) {
       new FailureIsolation(c, job, context, transaction, deadLetters, maxPoisonPercent)
@@ -188,6 +193,7 @@ final class TaskAttempt {
 
     DeadLetterStore.insert(c, task, deadLetters);
     GapStore.insert(c, task, gaps);
+    OutboxStore.append(c, task, context.emitted()); // published by the relay once this commits
     CrashPoints.reach(CrashPoint.WORKER_DEAD_LETTERS_WRITTEN);
     int applied = decoded.records().size() + decoded.failures().size() - deadLetters.size();
     TaskFence.Guard guard =

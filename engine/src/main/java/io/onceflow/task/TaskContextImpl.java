@@ -1,17 +1,20 @@
 package io.onceflow.task;
 
 import io.onceflow.api.OffsetRange;
+import io.onceflow.api.OutputRecord;
 import io.onceflow.api.Record;
 import io.onceflow.api.TaskContext;
 import io.onceflow.ledger.ClaimedTask;
 import io.onceflow.ledger.DeadLetter;
 import java.sql.Connection;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * The context of one task attempt; collects the dead letters the job names.
+ * The context of one task attempt; collects the dead letters the job names and the records it
+ * emits (written to the outbox in the task's transaction by the caller).
  *
  * <p>A record named twice, or one outside the task, is the job's mistake: {@link #deadLetter}
  * throws, and {@link #misuse()} keeps the first such mistake, so a job that catches the exception
@@ -23,13 +26,20 @@ final class TaskContextImpl implements TaskContext {
   private final List<DeadLetter> deadLetters;
   /** Offsets in {@link #deadLetters}; kept in step when a probe's dead letters are rolled back. */
   private final Set<Long> deadLettered = new HashSet<>();
+  private final List<OutputRecord> emitted = new ArrayList<>();
+  private final int maxEmitBytes;
   private IllegalArgumentException misuse;
 
-  /** @param deadLetters the attempt's dead letters so far (undecodable records); added to here */
-  TaskContextImpl(Connection connection, ClaimedTask task, List<DeadLetter> deadLetters) {
+  /**
+   * @param deadLetters the attempt's dead letters so far (undecodable records); added to here
+   * @param maxEmitBytes {@code outbox.max.record.bytes}: a larger emitted record fails the call
+   */
+  TaskContextImpl(
+      Connection connection, ClaimedTask task, List<DeadLetter> deadLetters, int maxEmitBytes) {
     this.connection = connection;
     this.task = task;
     this.deadLetters = deadLetters;
+    this.maxEmitBytes = maxEmitBytes;
     deadLetters.forEach(d -> deadLettered.add(d.offset()));
   }
 
@@ -76,6 +86,35 @@ final class TaskContextImpl implements TaskContext {
             reason));
   }
 
+  @Override
+  public void emit(OutputRecord record) {
+    if (!LEGAL_TOPIC.matcher(record.topic()).matches()) {
+      throw misused("Task " + task + " emitted a record to '" + record.topic() + "', which is not"
+          + " a valid Kafka topic name (1 to 249 of a-z A-Z 0-9 . _ -)");
+    }
+    if (record.partition() != null && record.partition() < 0) {
+      throw misused("Task " + task + " emitted a record to partition " + record.partition()
+          + " of '" + record.topic() + "': a partition is 0 or more (or null for the partitioner)");
+    }
+    int size = record.sizeInBytes();
+    if (size > maxEmitBytes) {
+      throw misused("Task " + task + " emitted a record of about " + size + " bytes to '"
+          + record.topic() + "', more than outbox.max.record.bytes=" + maxEmitBytes + ". Emit"
+          + " smaller records, or raise outbox.max.record.bytes together with the producer's"
+          + " max.request.size (outbox.producer.max.request.size) and the topic's"
+          + " max.message.bytes");
+    }
+    emitted.add(record);
+  }
+
+  /** The records emitted by the calls that were not rolled back, in the order they came. */
+  List<OutputRecord> emitted() {
+    return emitted;
+  }
+
+  private static final java.util.regex.Pattern LEGAL_TOPIC =
+      java.util.regex.Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+
   private IllegalArgumentException misused(String message) {
     IllegalArgumentException e = new IllegalArgumentException(message);
     if (misuse == null) {
@@ -89,16 +128,21 @@ final class TaskContextImpl implements TaskContext {
     return misuse;
   }
 
-  /** How many dead letters there are now: a point {@link #rollBackTo} can return to. */
-  int mark() {
+  /** How many dead letters and emitted records there are now: a point to roll back to. */
+  record Mark(int deadLetters, int emitted) {}
+
+  /** Now, as a point {@link #rollBackTo} can return to. */
+  Mark mark() {
     misuse = null;
-    return deadLetters.size();
+    return new Mark(deadLetters.size(), emitted.size());
   }
 
-  /** Forgets the dead letters named since {@code mark}: their call was rolled back. */
-  void rollBackTo(int mark) {
-    List<DeadLetter> undone = deadLetters.subList(mark, deadLetters.size());
+  /** Forgets the dead letters named and the records emitted since {@code mark}: their call was
+   * rolled back. */
+  void rollBackTo(Mark mark) {
+    List<DeadLetter> undone = deadLetters.subList(mark.deadLetters(), deadLetters.size());
     undone.forEach(d -> deadLettered.remove(d.offset()));
     undone.clear();
+    emitted.subList(mark.emitted(), emitted.size()).clear();
   }
 }

@@ -127,7 +127,7 @@ public final class WorkerPool implements AutoCloseable {
               Duration.ofMillis(Math.max(30_000, config.leaseMs())),
               clock);
       TaskAttempt attempt = new TaskAttempt(database, job, decoder, config.taskAttempts(),
-          config.poisonPolicy(), config.poisonMaxPercent(), metrics);
+          config.poisonPolicy(), config.poisonMaxPercent(), config.outboxMaxRecordBytes(), metrics);
       WorkerThread worker = new WorkerThread(this, job, reader, attempt, queue);
       Thread thread = new Thread(worker, "onceflow-worker-" + i);
       workers.add(worker);

@@ -3,6 +3,7 @@ package io.onceflow.testkit;
 import io.onceflow.api.Job;
 import io.onceflow.api.JobSetup;
 import io.onceflow.api.OffsetRange;
+import io.onceflow.api.OutputRecord;
 import io.onceflow.api.Record;
 import io.onceflow.api.TaskContext;
 import java.sql.Connection;
@@ -67,7 +68,14 @@ public final class JobHarness<V> implements AutoCloseable {
   }
 
   /** What one task did: the records the job named as dead letters. */
-  public record Result(List<Record<?>> deadLetters, List<Throwable> reasons) {}
+  /**
+   * What the job did in one task.
+   *
+   * @param emitted the records the job emitted ({@code TaskContext.emit}), in order: what the
+   *     engine's outbox relay would publish once the task commits
+   */
+  public record Result(
+      List<Record<?>> deadLetters, List<Throwable> reasons, List<OutputRecord> emitted) {}
 
   /**
    * Runs one task on {@code records} (all of one topic-partition, in offset order) and commits;
@@ -115,6 +123,7 @@ public final class JobHarness<V> implements AutoCloseable {
     OffsetRange range = rangeOf(records);
     List<Record<?>> dead = new ArrayList<>();
     List<Throwable> reasons = new ArrayList<>();
+    List<OutputRecord> emitted = new ArrayList<>();
     try (Connection c = database.connect()) {
       c.setAutoCommit(false);
       long batchId = ++batch;
@@ -145,6 +154,11 @@ public final class JobHarness<V> implements AutoCloseable {
               dead.add(record);
               reasons.add(reason);
             }
+
+            @Override
+            public void emit(OutputRecord record) {
+              emitted.add(record);
+            }
           };
       try {
         job.process(records, context);
@@ -159,7 +173,7 @@ public final class JobHarness<V> implements AutoCloseable {
         throw e;
       }
     }
-    return new Result(dead, reasons);
+    return new Result(dead, reasons, emitted);
   }
 
   private static OffsetRange rangeOf(List<? extends Record<?>> records) {
