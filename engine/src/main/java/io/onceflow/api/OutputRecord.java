@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.apache.kafka.common.serialization.Serializer;
+import java.util.function.BiFunction;
 
 /**
  * A record a job emits to a Kafka topic ({@link TaskContext#emit}): it is published exactly once
@@ -35,10 +35,14 @@ public record OutputRecord(
     return of(topic, utf8(key), utf8(value));
   }
 
-  /** A record whose key and value a Kafka {@code Serializer} turns into bytes. */
-  public static <K, V> OutputRecord serialized(
-      String topic, K key, V value, Serializer<K> keySerializer, Serializer<V> valueSerializer) {
-    return of(topic, keySerializer.serialize(topic, key), valueSerializer.serialize(topic, value));
+  /**
+   * A record whose key and value serializers turn into bytes: pass a Kafka {@code Serializer}'s
+   * method, {@code serialized(topic, k, v, keySerializer::serialize, valueSerializer::serialize)}
+   * (the API itself depends on nothing but the JDK).
+   */
+  public static <K, V> OutputRecord serialized(String topic, K key, V value,
+      BiFunction<String, K, byte[]> keySerializer, BiFunction<String, V, byte[]> valueSerializer) {
+    return of(topic, keySerializer.apply(topic, key), valueSerializer.apply(topic, value));
   }
 
   /** This record sent to {@code partition} instead of the partitioner's choice. */

@@ -95,7 +95,7 @@ final class Resolver {
     Suggestions.closest(key, Candidates.ALL)
         .ifPresent(s -> m.append(" Did you mean '").append(s).append("'?"));
     if (family.isPresent() && family.get() == ConfigKeys.KAFKA) {
-      m.append(" Keys under kafka.* must be Kafka consumer or admin client settings.");
+      m.append(" Keys under kafka.* must be Kafka consumer, admin client or producer settings.");
     } else if (family.isPresent() && family.get() == ConfigKeys.POSTGRES) {
       m.append(" Keys under postgres.* must be pgjdbc connection properties.");
     }

@@ -47,9 +47,12 @@ class ConfigValidationTest {
 
   @Test
   void kafkaSettingsAreCheckedAgainstKafkasOwnNames() {
-    String message = Minimal.problems(Minimal.with("kafka.acks", "all")); // a producer setting
-    assertTrue(message.startsWith("Unknown configuration key 'kafka.acks'"), message);
-    assertTrue(message.contains("Kafka consumer or admin client settings"), message);
+    String message = Minimal.problems(Minimal.with("kafka.ack", "all")); // no client knows it
+    assertTrue(message.startsWith("Unknown configuration key 'kafka.ack'"), message);
+    assertTrue(message.contains("Kafka consumer, admin client or producer settings"), message);
+    // a producer setting is accepted: the outbox relay's producer gets it
+    assertEquals("all", OnceflowConfig.fromMap(Minimal.with("kafka.acks", "all"))
+        .kafkaProducerProperties().getProperty("acks"));
   }
 
   @Test

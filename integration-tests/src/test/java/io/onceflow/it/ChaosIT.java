@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.onceflow.api.Job;
+import io.onceflow.examples.AggEventsJob;
 import io.onceflow.examples.AggJob;
 import io.onceflow.examples.AppendJob;
 import io.onceflow.examples.GroundTruth;
@@ -59,6 +60,12 @@ class ChaosIT {
     chaos("chaos_append", AppendJob.class, "events");
   }
 
+  /** Kafka out as well: the change events on the output topic are checked too (OutboxTruth). */
+  @Test
+  void outboxSurvivesKillsAndServerRestartsExactlyOnce() throws Exception {
+    chaos("chaos_outbox", AggEventsJob.class, "user_totals");
+  }
+
   private void chaos(String name, Class<? extends Job<?>> jobClass, String table) throws Exception {
     long seed = Long.getLong("onceflow.chaos.seed", System.nanoTime());
     Random random = new Random(seed);
@@ -69,7 +76,11 @@ class ChaosIT {
     try (TestKafka kafka = TestKafka.startPrivate();
         OwnPostgres pg = OwnPostgres.start()) {
       String topic = kafka.createTopic(TestKafka.uniqueTopic(name), PARTITIONS);
+      String output = jobClass == AggEventsJob.class
+          ? kafka.createTopic(TestKafka.uniqueTopic(name + "-out"), 3)
+          : null;
       JobUnderTest job = WorkloadJobs.job(name, jobClass, kafka, topic, pg.jdbcUrl())
+          .param(AggEventsJob.OUTPUT_TOPIC_PARAM, output == null ? "unused" : output)
           .set("batch.max.records.per.partition", FULL ? "10000" : "2000")
           .set("worker.lease.ms", "3000")
           .set("driver.standby.poll.ms", "500")
@@ -128,6 +139,10 @@ class ChaosIT {
         assertEquals(RECORDS, producing.get(10, TimeUnit.MINUTES));
         JobProcess[] last = processes;
         job.awaitCommitted(RECORDS, Duration.ofMinutes(FULL ? 20 : 6), () -> tails(last));
+        if (output != null) {
+          OutboxTruth.awaitExactlyOnce(kafka, output, GroundTruth.aggTotals(RECORDS, workload),
+              Duration.ofMinutes(FULL ? 10 : 3), () -> tails(last));
+        }
         log("CHAOS-DONE " + name + " seed " + seed + ": " + kills + " kills, 1 Kafka restart, 1 PostgreSQL"
             + " restart, " + RECORDS + " records in " + elapsed(started));
         for (int i = 0; i < processes.length; i++) {
