@@ -42,7 +42,10 @@ class CrashPointMatrixIT {
   @TempDir Path dir;
 
   @ParameterizedTest(name = "halt at {0}")
-  @EnumSource(CrashPoint.class)
+  // The relay's steps are reached only by a job that emits: OutboxIT's zombie test stops at
+  // relay.before-commit; a halt matrix for the outbox is still to come (issue 14).
+  @EnumSource(value = CrashPoint.class, mode = EnumSource.Mode.EXCLUDE,
+      names = {"RELAY_BEFORE_COMMIT", "RELAY_COMMITTED"})
   void aProcessHaltedAtThisStepIsReplacedAndTheRunIsExactlyOnce(CrashPoint point, TestKafka kafka, TestDatabase db)
       throws Exception {
     boolean driverStep = point.id().startsWith("driver.");
