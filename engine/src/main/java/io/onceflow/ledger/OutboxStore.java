@@ -199,13 +199,4 @@ public final class OutboxStore {
       delete.executeUpdate();
     }
   }
-
-  /** Records committed to the outbox and not yet relayed, as far as PostgreSQL knows. */
-  public static long pendingRecords(Connection c, String job) throws SQLException {
-    long total = 0;
-    for (Pending p : pending(c, job)) {
-      total += p.lastSeq() - p.relayedSeq();
-    }
-    return total;
-  }
 }

@@ -165,7 +165,8 @@ public final class OutboxRelay implements AutoCloseable {
     String job = config.jobName();
     List<OutboxStore.Row> rows = new ArrayList<>();
     long pending = 0;
-    for (OutboxStore.Pending p : OutboxStore.pending(c, job)) {
+    List<OutboxStore.Pending> streams = OutboxStore.pending(c, job);
+    for (OutboxStore.Pending p : streams) {
       long from = Math.max(progress.of(p.stream()), p.relayedSeq());
       pending += Math.max(0, p.lastSeq() - from);
       int room = config.outboxRelayMaxRecords() - rows.size();
@@ -173,16 +174,16 @@ public final class OutboxRelay implements AutoCloseable {
         rows.addAll(OutboxStore.after(c, job, p.stream(), from, room));
       }
     }
-    metrics.outboxPending(pending);
     if (rows.isEmpty()) {
-      deleteAlreadyPublished(c);
+      metrics.outboxPending(pending);
+      deleteAlreadyPublished(c, streams);
       return 0;
     }
     topics.requireExist(rows);
     Map<PartitionId, Long> last = publish(rows);
     CrashPoints.reach(CrashPoint.RELAY_COMMITTED);
     metrics.outboxRelayed(rows.size());
-    metrics.outboxPending(Math.max(0, pending - rows.size()));
+    metrics.outboxPending(pending - rows.size());
     for (Map.Entry<PartitionId, Long> e : last.entrySet()) {
       OutboxStore.relayed(c, job, e.getKey(), e.getValue()); // autocommit: one per stream
     }
@@ -219,8 +220,9 @@ public final class OutboxRelay implements AutoCloseable {
   }
 
   /** Rows Kafka holds (a relay stopped between its commit and its deletes) leave the outbox. */
-  private void deleteAlreadyPublished(Connection c) throws SQLException {
-    for (OutboxStore.Pending p : OutboxStore.pending(c, config.jobName())) {
+  private void deleteAlreadyPublished(Connection c, List<OutboxStore.Pending> streams)
+      throws SQLException {
+    for (OutboxStore.Pending p : streams) {
       if (progress.of(p.stream()) > p.relayedSeq()) {
         OutboxStore.relayed(c, config.jobName(), p.stream(), progress.of(p.stream()));
       }
